@@ -1,0 +1,58 @@
+# Annuaire SPRO Auvergne-Rhône-Alpes: `make run` serves the site, `make test` runs the tests.
+# Both create .venv/ when missing and install the pinned dependencies.
+
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PYTEST_ARGS ?=
+# Local targets run in development mode unless told otherwise (production: see README).
+export DEBUG ?= true
+
+.DEFAULT_GOAL := help
+.PHONY: help run test setup-db createsuperuser lint format clean
+
+help:
+	@echo "make run   installe, prépare la base (référentiels + démo) et sert le site sur http://127.0.0.1:$(PORT)"
+	@echo "make test  installe puis lance toute la suite de tests sur la base par défaut"
+	@echo "make lint  vérifie le style (ruff, djlint) et les migrations"
+
+$(BIN)/python:
+	@PYTHON="$${PYTHON:-$$(bin/find-python)}" && test -n "$$PYTHON" && "$$PYTHON" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-base: requirements/base.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements/base.txt requirements/dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	@touch $@ $(VENV)/.installed-base
+
+setup-db: $(VENV)/.installed-base
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_reference_data
+	$(MANAGE) load_demo_data --if-empty
+
+run: setup-db
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+createsuperuser: setup-db
+	$(MANAGE) createsuperuser
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/djlint --lint templates
+	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) check
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-results

@@ -1,0 +1,189 @@
+"""Admin of the directory: every model listed, searched and filtered, in French.
+
+The full back office (validation workflow, import/export, history, dashboard) is built on this.
+"""
+
+from django.contrib import admin
+from django.db.models import Q
+
+from structures.models import (
+    Closure,
+    Commune,
+    Department,
+    Network,
+    OpeningHours,
+    Public,
+    ReceptionPoint,
+    ServiceLevel,
+    Structure,
+)
+from structures.text import normalize
+
+
+class NormalizedSearchMixin:
+    """Search that ignores case, accents, hyphens and « St »/« Saint », via a normalised column."""
+
+    normalized_search_field = None
+
+    def get_search_results(self, request, queryset, search_term):
+        matches, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        words = normalize(search_term).split()
+        if words and self.normalized_search_field:
+            lookup = f"{self.normalized_search_field}__contains"
+            every_word = Q()
+            for word in words:
+                every_word &= Q(**{lookup: word})
+            matches |= queryset.filter(every_word)
+        return matches, may_have_duplicates
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Commune)
+class CommuneAdmin(NormalizedSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "insee_code", "postal_codes", "department", "population", "kind"]
+    list_filter = ["department", "kind"]
+    search_fields = ["name", "insee_code", "postal_codes"]
+    normalized_search_field = "search_name"
+    list_select_related = ["department"]
+    show_full_result_count = False
+
+
+@admin.register(Public)
+class PublicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(ServiceLevel)
+class ServiceLevelAdmin(admin.ModelAdmin):
+    list_display = ["level", "name", "slug"]
+    search_fields = ["name", "slug"]
+
+
+@admin.register(Network)
+class NetworkAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "circle", "slug"]
+    list_filter = ["circle"]
+    search_fields = ["name", "short_name", "slug"]
+
+
+class ReceptionPointInline(admin.TabularInline):
+    model = ReceptionPoint
+    fk_name = "structure"
+    fields = ["name", "kind", "commune", "postal_code", "is_published", "last_verified_on"]
+    raw_id_fields = ["commune"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Structure)
+class StructureAdmin(NormalizedSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "network", "circle", "status", "label_status", "label_end", "last_verified_on", "is_demo"]
+    list_filter = ["network__circle", "network", "status", "label_status", "competence_departments", "is_demo"]
+    search_fields = ["name", "siret"]
+    normalized_search_field = "search_text"
+    list_select_related = ["network"]
+    filter_horizontal = ["levels", "publics", "competence_departments"]
+    raw_id_fields = ["competence_communes"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [ReceptionPointInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "network", "description", "siret"]}),
+        ("Contact", {"fields": ["website", "phone", "email"]}),
+        ("Offre de service", {"fields": ["levels", "publics"]}),
+        ("Territoire de compétence", {"fields": ["competence_departments", "competence_communes"]}),
+        ("Label régional (cercle 3)", {"fields": ["label_status", "label_start", "label_end"]}),
+        ("Publication", {"fields": ["status", "last_verified_on", "is_demo", "source", "created_at", "updated_at"]}),
+    ]
+
+    @admin.display(description="cercle", ordering="network__circle")
+    def circle(self, obj):
+        return obj.network.circle
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+class ClosureInline(admin.TabularInline):
+    model = Closure
+    extra = 0
+
+
+@admin.register(ReceptionPoint)
+class ReceptionPointAdmin(NormalizedSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "structure", "kind", "commune", "postal_code", "is_published", "last_verified_on"]
+    list_filter = [
+        "structure__network__circle",
+        "structure__network",
+        "commune__department",
+        "kind",
+        "is_published",
+        "walk_in",
+        "accessibility",
+        "geo_precision",
+        "is_demo",
+    ]
+    search_fields = ["name", "postal_code", "commune__name"]
+    normalized_search_field = "search_text"
+    list_select_related = ["structure", "commune"]
+    raw_id_fields = ["structure", "host_structure", "commune"]
+    filter_horizontal = ["publics", "levels"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [OpeningHoursInline, ClosureInline]
+    fieldsets = [
+        (None, {"fields": ["structure", "name", "slug", "kind", "host_structure", "host_name"]}),
+        (
+            "Adresse et position",
+            {
+                "fields": [
+                    "address",
+                    "address_complement",
+                    "postal_code",
+                    "commune",
+                    "latitude",
+                    "longitude",
+                    "geo_precision",
+                ]
+            },
+        ),
+        ("Contact", {"fields": ["phone", "email"]}),
+        (
+            "Modalités d'accueil",
+            {"fields": ["on_site", "by_phone", "by_video", "walk_in", "by_appointment", "appointment_details"]},
+        ),
+        ("Accessibilité", {"fields": ["accessibility", "accessibility_details"]}),
+        ("Publics et niveaux propres au lieu", {"fields": ["publics", "levels"]}),
+        (
+            "Publication",
+            {"fields": ["is_published", "last_verified_on", "is_demo", "source", "created_at", "updated_at"]},
+        ),
+    ]
+
+
+@admin.register(OpeningHours)
+class OpeningHoursAdmin(admin.ModelAdmin):
+    list_display = ["point", "weekday", "opens", "closes", "note"]
+    list_filter = ["weekday", "point__commune__department"]
+    search_fields = ["point__name", "note"]
+    list_select_related = ["point"]
+    raw_id_fields = ["point"]
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    list_display = ["point", "starts_on", "ends_on", "message"]
+    list_filter = ["starts_on", "point__commune__department"]
+    search_fields = ["point__name", "message"]
+    list_select_related = ["point"]
+    raw_id_fields = ["point"]
+    date_hierarchy = "starts_on"

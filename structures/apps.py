@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StructuresConfig(AppConfig):
+    name = "structures"
+    verbose_name = "Structures et lieux d'accueil"

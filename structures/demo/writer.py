@@ -1,0 +1,220 @@
+"""Save the demo data set computed by DemoBuilder, replacing any earlier demo data.
+
+Only records flagged `is_demo` are ever deleted: real records entered by Region staff are never
+touched. Everything happens in one transaction, so a failure leaves the database as it was.
+"""
+
+import bisect
+import itertools
+import random
+from dataclasses import dataclass
+from datetime import time
+
+from django.db import transaction
+
+from structures.demo.builder import SEED, DemoBuilder, Place
+from structures.enums import CommuneKind, PublicationStatus
+from structures.models import (
+    Closure,
+    Commune,
+    Network,
+    OpeningHours,
+    Public,
+    ReceptionPoint,
+    ServiceLevel,
+    Structure,
+)
+from structures.text import normalize
+
+BATCH_SIZE = 1000
+
+
+class DemoDataError(Exception):
+    """The demo data cannot be built (for instance, reference data is missing)."""
+
+
+@dataclass
+class DemoReport:
+    structures: int
+    points: int
+    opening_hours: int
+    closures: int
+
+
+def gazetteer_places():
+    communes = Commune.objects.filter(kind=CommuneKind.COMMUNE).order_by("insee_code")
+    return [
+        Place(
+            insee_code=commune.insee_code,
+            name=commune.name,
+            department=commune.department_id,
+            postal_code=commune.postal_code_list[0],
+            latitude=commune.latitude,
+            longitude=commune.longitude,
+            population=commune.population,
+            postal_codes=tuple(commune.postal_code_list),
+            search_key=commune.search_name,
+        )
+        for commune in communes
+    ]
+
+
+def delete_demo_data():
+    OpeningHours.objects.filter(point__is_demo=True).delete()
+    Closure.objects.filter(point__is_demo=True).delete()
+    ReceptionPoint.objects.demo().delete()
+    Structure.objects.demo().delete()
+
+
+def _time(value):
+    return time.fromisoformat(value) if value else None
+
+
+class _CopyPlacer:
+    """Places the extra copies of a point made by --scale in communes of the same department."""
+
+    def __init__(self, places, seed):
+        self.rng = random.Random(seed)
+        self.by_department = {}
+        for place in places:
+            self.by_department.setdefault(place.department, []).append(place)
+        self.cumulative = {
+            code: list(itertools.accumulate(max(p.population, 50) ** 0.5 for p in items))
+            for code, items in self.by_department.items()
+        }
+
+    def pick(self, department):
+        weights = self.cumulative[department]
+        index = bisect.bisect_left(weights, self.rng.random() * weights[-1])
+        place = self.by_department[department][min(index, len(weights) - 1)]
+        latitude = round(place.latitude + self.rng.uniform(-0.004, 0.004), 6)
+        longitude = round(place.longitude + self.rng.uniform(-0.005, 0.005), 6)
+        return place, latitude, longitude
+
+
+@transaction.atomic
+def load_demo_data(scale=1, seed=SEED):
+    """Replace the demo data with the data set for `seed`, its points multiplied by `scale`."""
+    if scale < 1:
+        raise DemoDataError("L'option --scale doit être un entier supérieur ou égal à 1.")
+    networks = dict(Network.objects.values_list("slug", "pk"))
+    publics = dict(Public.objects.values_list("slug", "pk"))
+    levels = dict(ServiceLevel.objects.values_list("level", "pk"))
+    places = gazetteer_places()
+    if not networks or not publics or not levels or not places:
+        raise DemoDataError("Les référentiels ne sont pas chargés : lancez d'abord « manage.py load_reference_data ».")
+
+    structure_specs, point_specs = DemoBuilder(places, seed=seed).build()
+    delete_demo_data()
+
+    Structure.objects.bulk_create(
+        [
+            Structure(
+                name=spec.name,
+                slug=spec.slug,
+                search_text=normalize(spec.name),
+                network_id=networks[spec.network],
+                description=spec.description,
+                phone=spec.phone,
+                email=spec.email,
+                label_status=spec.label_status,
+                label_start=spec.label_start,
+                label_end=spec.label_end,
+                status=PublicationStatus.PUBLISHED,
+                last_verified_on=spec.last_verified_on,
+                is_demo=True,
+                source=spec.source,
+            )
+            for spec in structure_specs
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    structure_ids = dict(Structure.objects.demo().values_list("slug", "pk"))
+    structure_names = {spec.slug: spec.name for spec in structure_specs}
+    _save_structure_relations(structure_specs, structure_ids, publics, levels)
+
+    placer = _CopyPlacer(places, seed)
+    department_of = {place.insee_code: place.department for place in places}
+    report = DemoReport(structures=len(structure_specs), points=0, opening_hours=0, closures=0)
+    for copy in range(scale):
+        points, hours, closures = [], [], []
+        for spec in point_specs:
+            point = ReceptionPoint(
+                structure_id=structure_ids[spec.structure],
+                name=spec.name,
+                slug=spec.slug,
+                kind=spec.kind,
+                host_name=spec.host_name,
+                address=spec.address,
+                address_complement=spec.address_complement,
+                postal_code=spec.postal_code,
+                commune_id=spec.commune,
+                latitude=spec.latitude,
+                longitude=spec.longitude,
+                geo_precision=spec.geo_precision,
+                phone=spec.phone,
+                email=spec.email,
+                walk_in=spec.walk_in,
+                by_appointment=spec.by_appointment,
+                appointment_details=spec.appointment_details,
+                on_site=spec.on_site,
+                by_phone=spec.by_phone,
+                by_video=spec.by_video,
+                accessibility=spec.accessibility,
+                accessibility_details=spec.accessibility_details,
+                is_published=spec.is_published,
+                last_verified_on=spec.last_verified_on,
+                is_demo=True,
+                source=spec.source,
+            )
+            if copy:
+                # Load-test copies: same structure and schedule, another commune of the department.
+                place, point.latitude, point.longitude = placer.pick(department_of[spec.commune])
+                point.name = f"{spec.name} (copie de charge n° {copy + 1})"
+                point.slug = f"{spec.slug}-charge-{copy + 1}"
+                point.commune_id, point.postal_code = place.insee_code, place.postal_code
+                point.address, point.address_complement = "", ""
+                point.geo_precision = "commune"
+            point.search_text = normalize(f"{point.name} {structure_names[spec.structure]}")[:500]
+            points.append(point)
+        ReceptionPoint.objects.bulk_create(points, batch_size=BATCH_SIZE)
+        for point, spec in zip(points, point_specs, strict=True):
+            hours.extend(
+                OpeningHours(point_id=point.pk, weekday=day, opens=_time(opens), closes=_time(closes), note=note)
+                for day, opens, closes, note in spec.hours
+            )
+            closures.extend(
+                Closure(
+                    point_id=point.pk,
+                    starts_on=starts,
+                    ends_on=ends,
+                    message=message,
+                    opens=_time(opens),
+                    closes=_time(closes),
+                )
+                for starts, ends, message, opens, closes in spec.closures
+            )
+        OpeningHours.objects.bulk_create(hours, batch_size=BATCH_SIZE)
+        Closure.objects.bulk_create(closures, batch_size=BATCH_SIZE)
+        report.points += len(points)
+        report.opening_hours += len(hours)
+        report.closures += len(closures)
+    return report
+
+
+def _save_structure_relations(specs, structure_ids, publics, levels):
+    through = {
+        "publics": (Structure.publics.through, "public_id"),
+        "levels": (Structure.levels.through, "servicelevel_id"),
+        "departments": (Structure.competence_departments.through, "department_id"),
+        "communes": (Structure.competence_communes.through, "commune_id"),
+    }
+    lookups = {"publics": publics.__getitem__, "levels": levels.__getitem__}
+    for attribute, (model, column) in through.items():
+        lookup = lookups.get(attribute, lambda value: value)
+        rows = [
+            model(structure_id=structure_ids[spec.slug], **{column: lookup(value)})
+            for spec in specs
+            for value in getattr(spec, attribute)
+        ]
+        model.objects.bulk_create(rows, batch_size=BATCH_SIZE)

@@ -1,0 +1,57 @@
+"""Controlled values of the domain, with the French labels users read."""
+
+from django.db import models
+
+
+class Circle(models.IntegerChoices):
+    STATE = 1, "Cercle 1 — services publics de l'État"
+    CEP_AND_CHAMBERS = 2, "Cercle 2 — opérateurs du conseil en évolution professionnelle et chambres consulaires"
+    LABELLED = 3, "Cercle 3 — structures labellisées par la Région"
+
+
+class CommuneKind(models.TextChoices):
+    COMMUNE = "commune", "Commune"
+    ARRONDISSEMENT = "arrondissement", "Arrondissement municipal"
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    PUBLISHED = "published", "Publiée"
+    ARCHIVED = "archived", "Archivée"
+
+
+class LabelStatus(models.TextChoices):
+    NOT_APPLICABLE = "not_applicable", "Sans objet (cercles 1 et 2)"
+    CANDIDATE = "candidate", "Candidature en cours"
+    GRANTED = "granted", "Labellisée"
+    WITHDRAWN = "withdrawn", "Label retiré"
+
+
+class PointKind(models.TextChoices):
+    MAIN = "main", "Site principal"
+    BRANCH = "branch", "Antenne"
+    PERMANENCE = "permanence", "Permanence"
+    MOBILE = "mobile", "Point d'accueil mobile"
+
+
+class GeoPrecision(models.TextChoices):
+    EXACT = "exact", "Position exacte du lieu"
+    COMMUNE = "commune", "Position approximative (centre de la commune)"
+
+
+class Accessibility(models.TextChoices):
+    ACCESSIBLE = "accessible", "Accessible en fauteuil roulant"
+    NOT_ACCESSIBLE = "not_accessible", "Non accessible en fauteuil roulant"
+    UNKNOWN = "unknown", "Accessibilité non renseignée"
+
+
+class Weekday(models.IntegerChoices):
+    """Numbered like Python's date.weekday(): Monday is 0."""
+
+    MONDAY = 0, "Lundi"
+    TUESDAY = 1, "Mardi"
+    WEDNESDAY = 2, "Mercredi"
+    THURSDAY = 3, "Jeudi"
+    FRIDAY = 4, "Vendredi"
+    SATURDAY = 5, "Samedi"
+    SUNDAY = 6, "Dimanche"

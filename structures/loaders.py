@@ -1,0 +1,125 @@
+"""Idempotent loaders for the reference data and the commune gazetteer.
+
+Running a loader twice leaves the database as after the first run: rows are matched on their
+stable key (department code, slug, INSEE code) and updated in place.
+"""
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import slugify
+
+from structures import reference
+from structures.models import Commune, Department, Network, Public, ServiceLevel
+from structures.text import normalize
+from structures.validators import is_inside_region
+
+COMMUNES_CSV = Path(settings.BASE_DIR) / "fixtures" / "communes-ara.csv"
+COMMUNE_FIELDS = ["name", "search_name", "department", "postal_codes", "latitude", "longitude", "population", "kind"]
+
+
+class GazetteerError(Exception):
+    """The commune file is malformed; nothing was saved."""
+
+
+@dataclass
+class LoadReport:
+    created: int = 0
+    updated: int = 0
+
+    def __str__(self):
+        return f"{self.created} créé(s), {self.updated} mis à jour"
+
+
+def _upsert(model, key, values, report):
+    _, created = model.objects.update_or_create(**{key: values.pop(key)}, defaults=values)
+    if created:
+        report.created += 1
+    else:
+        report.updated += 1
+
+
+@transaction.atomic
+def load_reference_data():
+    """Departments, service levels, publics and networks. Returns one LoadReport per model."""
+    reports = {name: LoadReport() for name in ("departments", "levels", "publics", "networks")}
+    for code, name in reference.DEPARTMENTS:
+        _upsert(Department, "code", {"code": code, "name": name, "slug": slugify(name)}, reports["departments"])
+    for level in reference.SERVICE_LEVELS:
+        _upsert(ServiceLevel, "slug", dict(level), reports["levels"])
+    for position, (slug, name, description) in enumerate(reference.PUBLICS):
+        _upsert(
+            Public,
+            "slug",
+            {"slug": slug, "name": name, "description": description, "position": position},
+            reports["publics"],
+        )
+    for position, (slug, name, short_name, circle, audience, website) in enumerate(reference.NETWORKS):
+        _upsert(
+            Network,
+            "slug",
+            {
+                "slug": slug,
+                "name": name,
+                "short_name": short_name,
+                "circle": circle,
+                "audience": audience,
+                "website": website,
+                "position": position,
+            },
+            reports["networks"],
+        )
+    return reports
+
+
+def read_communes(path=COMMUNES_CSV):
+    """Parse and check the gazetteer file; raise GazetteerError with the line number on bad data."""
+    department_codes = {code for code, _ in reference.DEPARTMENTS}
+    communes = []
+    with open(path, encoding="utf-8", newline="") as handle:
+        for line_number, row in enumerate(csv.DictReader(handle), start=2):
+            try:
+                latitude, longitude = float(row["latitude"]), float(row["longitude"])
+                population = int(row["population"])
+            except (TypeError, ValueError) as error:
+                raise GazetteerError(f"Ligne {line_number} : valeur numérique invalide ({error}).") from error
+            if row["department_code"] not in department_codes:
+                raise GazetteerError(f"Ligne {line_number} : département inconnu « {row['department_code']} ».")
+            if not is_inside_region(latitude, longitude):
+                raise GazetteerError(f"Ligne {line_number} : position hors de la région ({latitude}, {longitude}).")
+            postal_codes = row["postal_codes"].split()
+            if not postal_codes or not all(code.isdigit() and len(code) == 5 for code in postal_codes):
+                raise GazetteerError(f"Ligne {line_number} : codes postaux invalides « {row['postal_codes']} ».")
+            communes.append(
+                Commune(
+                    insee_code=row["insee_code"],
+                    name=row["name"],
+                    search_name=normalize(row["name"]),
+                    department_id=row["department_code"],
+                    postal_codes=" ".join(postal_codes),
+                    latitude=latitude,
+                    longitude=longitude,
+                    population=population,
+                    kind=row["kind"],
+                )
+            )
+    return communes
+
+
+@transaction.atomic
+def load_communes(path=COMMUNES_CSV):
+    """Insert or update every commune of the file in one transaction."""
+    communes = read_communes(path)
+    existing = set(Commune.objects.values_list("insee_code", flat=True))
+    Commune.objects.bulk_create(
+        communes,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["insee_code"],
+        update_fields=COMMUNE_FIELDS,
+    )
+    created = sum(1 for commune in communes if commune.insee_code not in existing)
+    return LoadReport(created=created, updated=len(communes) - created)

@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from structures.loaders import COMMUNES_CSV, GazetteerError, load_communes, load_reference_data
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge ou met à jour les référentiels (départements, réseaux, publics, niveaux de service) "
+        "et les communes de la région. Sans effet si tout est déjà à jour."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--communes", default=str(COMMUNES_CSV), help="Fichier CSV des communes.")
+
+    def handle(self, *args, **options):
+        reports = load_reference_data()
+        labels = {"departments": "départements", "levels": "niveaux", "publics": "publics", "networks": "réseaux"}
+        for key, report in reports.items():
+            self.stdout.write(f"{labels[key].capitalize()} : {report}.")
+        try:
+            communes = load_communes(options["communes"])
+        except (GazetteerError, OSError) as error:
+            raise CommandError(f"Communes non chargées : {error}") from error
+        self.stdout.write(f"Communes : {communes}.")
+        self.stdout.write(self.style.SUCCESS("Référentiels à jour."))

@@ -1,0 +1,31 @@
+"""Text normalisation shared by stored search columns and user queries.
+
+Search must behave the same on SQLite and PostgreSQL (docs/adr/0002): rather than rely on
+database functions (unaccent exists only on PostgreSQL), names are normalised in Python into a
+column, and the user's query is normalised the same way before comparison.
+"""
+
+import re
+import unicodedata
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+# Abbreviations of place names, as written on signs and in addresses.
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+
+
+def normalize(text):
+    """Lowercase, strip accents, turn hyphens, apostrophes and punctuation into single spaces,
+    and expand « St »/« Ste » to « saint »/« sainte ».
+
+    >>> normalize("St-Étienne")
+    'saint etienne'
+    >>> normalize("L'Haÿ-les-Roses — Œuvre")
+    'l hay les roses oeuvre'
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
+    words = _NOT_ALNUM.sub(" ", text).split()
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in words)

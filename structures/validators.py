@@ -1,0 +1,55 @@
+"""Field validators with plain French messages."""
+
+import re
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+
+# Rough bounding box of Auvergne-Rhône-Alpes (WGS84), with a small margin. The precise test
+# for a reception point is its distance to the commune it is attached to (see ReceptionPoint.clean).
+REGION_BOUNDS = {"min_lat": 44.05, "max_lat": 46.85, "min_lon": 2.0, "max_lon": 7.25}
+
+_POSTAL_CODE = re.compile(r"^\d{5}$")
+_INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+
+
+def validate_postal_code(value):
+    if not _POSTAL_CODE.match(value or ""):
+        raise ValidationError("Le code postal doit comporter exactement 5 chiffres.", code="postal_code")
+
+
+def validate_insee_code(value):
+    if not _INSEE_CODE.match(value or ""):
+        raise ValidationError("Le code INSEE doit comporter 5 caractères (ex. : 42218).", code="insee_code")
+
+
+def parse_french_phone(value):
+    """Return the phonenumbers object for a valid French number, or None."""
+    try:
+        number = phonenumbers.parse(value or "", "FR")
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def format_french_phone(value):
+    """« 0472000000 » → « 04 72 00 00 00 »; other values are returned unchanged."""
+    number = parse_french_phone(value)
+    if number is None:
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def validate_french_phone(value):
+    if parse_french_phone(value) is None:
+        raise ValidationError(
+            "Ce numéro de téléphone n'est pas un numéro français valide (ex. : 04 72 00 00 00).",
+            code="phone",
+        )
+
+
+def is_inside_region(latitude, longitude):
+    return (
+        REGION_BOUNDS["min_lat"] <= latitude <= REGION_BOUNDS["max_lat"]
+        and REGION_BOUNDS["min_lon"] <= longitude <= REGION_BOUNDS["max_lon"]
+    )

@@ -1,0 +1,87 @@
+"""Factories for the domain models.
+
+The reference data (departments, networks, publics, levels, communes) is loaded once per test
+database (tests/conftest.py), so factories point at real rows instead of inventing them:
+
+    point = ReceptionPointFactory(commune_insee="42218")            # a point in Saint-Étienne
+    structure = StructureFactory(network_slug="cidff", labelled=True)  # circle 3, label in force
+    ReceptionPointFactory(structure__unpublished=True)              # hidden from the public
+"""
+
+from datetime import date, time, timedelta
+
+import factory
+from django.utils import timezone
+
+from structures.enums import Accessibility, GeoPrecision, LabelStatus, PointKind, PublicationStatus
+from structures.models import Closure, Commune, Network, OpeningHours, ReceptionPoint, Structure
+
+
+class StructureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Structure
+        skip_postgeneration_save = True
+
+    class Params:
+        network_slug = "mission-locale"
+        unpublished = factory.Trait(status=PublicationStatus.DRAFT)
+        labelled = factory.Trait(
+            network_slug="association",
+            label_status=LabelStatus.GRANTED,
+            label_start=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=365)),
+            label_end=factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=365)),
+        )
+        label_expired = factory.Trait(
+            network_slug="association",
+            label_status=LabelStatus.GRANTED,
+            label_start=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=3 * 365)),
+            label_end=factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1)),
+        )
+
+    name = factory.Sequence(lambda n: f"Structure de test n° {n}")
+    slug = factory.Sequence(lambda n: f"structure-de-test-{n}")
+    network = factory.LazyAttribute(lambda o: Network.objects.get(slug=o.network_slug))
+    status = PublicationStatus.PUBLISHED
+
+
+class ReceptionPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReceptionPoint
+        skip_postgeneration_save = True
+
+    class Params:
+        commune_insee = "42218"
+
+    structure = factory.SubFactory(StructureFactory)
+    name = factory.Sequence(lambda n: f"Lieu de test n° {n}")
+    slug = factory.Sequence(lambda n: f"lieu-de-test-{n}")
+    kind = PointKind.MAIN
+    commune = factory.LazyAttribute(lambda o: Commune.objects.get(insee_code=o.commune_insee))
+    postal_code = factory.LazyAttribute(lambda o: o.commune.postal_code_list[0])
+    latitude = factory.LazyAttribute(lambda o: o.commune.latitude)
+    longitude = factory.LazyAttribute(lambda o: o.commune.longitude)
+    geo_precision = GeoPrecision.COMMUNE
+    walk_in = True
+    by_appointment = True
+    accessibility = Accessibility.ACCESSIBLE
+    is_published = True
+
+
+class OpeningHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OpeningHours
+
+    point = factory.SubFactory(ReceptionPointFactory)
+    weekday = 0
+    opens = time(9, 0)
+    closes = time(12, 0)
+
+
+class ClosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Closure
+
+    point = factory.SubFactory(ReceptionPointFactory)
+    starts_on = date(2026, 12, 24)
+    ends_on = date(2027, 1, 1)
+    message = "Fermé du 24 décembre au 1er janvier."

@@ -1,0 +1,246 @@
+import csv
+import hashlib
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from django.utils import timezone
+
+from structures.demo.builder import FRANCE_TRAVAIL_CSV, MISSIONS_LOCALES_CSV, agency_label, of, tidy_case
+from structures.demo.writer import load_demo_data
+from structures.enums import Circle, GeoPrecision, LabelStatus
+from structures.models import (
+    Closure,
+    Commune,
+    OpeningHours,
+    ReceptionPoint,
+    Structure,
+    great_circle_km,
+)
+from tests.structures.factories import ReceptionPointFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    load_demo_data()
+
+
+def fingerprint():
+    """A digest of everything the demo data set contains, independent of primary keys."""
+    digest = hashlib.sha256()
+    for row in Structure.objects.order_by("slug").values_list(
+        "slug", "name", "network__slug", "label_status", "label_start", "label_end", "phone", "email",
+        "last_verified_on", "source",
+    ):  # fmt: skip
+        digest.update(repr(row).encode())
+    for row in ReceptionPoint.objects.order_by("slug").values_list(
+        "slug", "structure__slug", "name", "kind", "commune_id", "postal_code", "latitude", "longitude",
+        "address", "phone", "walk_in", "by_appointment", "by_phone", "by_video", "accessibility",
+        "is_published", "host_name",
+    ):  # fmt: skip
+        digest.update(repr(row).encode())
+    for row in OpeningHours.objects.order_by("point__slug", "weekday", "opens").values_list(
+        "point__slug", "weekday", "opens", "closes", "note"
+    ):
+        digest.update(repr(row).encode())
+    for relation in ("publics__slug", "levels__level", "competence_departments__code", "competence_communes__pk"):
+        for row in Structure.objects.order_by("slug", relation).values_list("slug", relation):
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def test_counts_at_the_real_scale_of_the_spro(demo):
+    assert Structure.objects.count() == 544
+    assert 1100 <= ReceptionPoint.objects.count() <= 1200
+    circles = set(Structure.objects.values_list("network__circle", flat=True))
+    assert circles == {Circle.STATE, Circle.CEP_AND_CHAMBERS, Circle.LABELLED}
+    assert ReceptionPoint.objects.filter(structure__network__slug="mission-locale").count() > 550
+    assert ReceptionPoint.objects.filter(kind="permanence", structure__network__slug="mission-locale").count() > 300
+    per_department = dict(
+        ReceptionPoint.objects.values_list("commune__department")
+        .annotate(n=Count("pk"))
+        .values_list("commune__department", "n")
+    )
+    assert len(per_department) == 12
+    # The most populous departments have the most points (Rhône, Isère), the least populous the fewest.
+    assert per_department["69"] > per_department["38"] > per_department["15"]
+
+
+def test_every_departmental_network_is_in_every_department(demo):
+    for network in ("cio", "cap-emploi", "cma", "cidff", "france-travail", "mission-locale", "info-jeunes"):
+        departments = set(
+            ReceptionPoint.objects.filter(structure__network__slug=network).values_list(
+                "commune__department", flat=True
+            )
+        )
+        assert len(departments) == 12, network
+
+
+def test_labelled_structures_of_circle_three(demo):
+    labelled = Structure.objects.filter(network__circle=Circle.LABELLED)
+    assert labelled.count() == 28
+    assert set(labelled.values_list("label_status", flat=True)) == {LabelStatus.GRANTED}
+    today = timezone.localdate()
+    expired = labelled.filter(label_end__lt=today)
+    assert expired.exists()
+    assert not Structure.objects.published().filter(pk__in=expired).exists()
+    belleville = labelled.get(name__contains="Belleville-en-Beaujolais")
+    assert belleville.points.get().commune_id == "69019"
+
+
+def test_real_missions_locales_are_used_with_their_source(demo):
+    with open(MISSIONS_LOCALES_CSV, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    missions = Structure.objects.filter(network__slug="mission-locale")
+    assert missions.count() == len(rows) == 61
+    for row in rows:
+        code = row["source_id"].removeprefix("imilo:")
+        structure = missions.get(source__contains=code)
+        main = structure.points.get(kind="main")
+        assert main.commune_id == row["insee_code"]
+    # Every commune of the region (but Lyon's arrondissements) depends on exactly one Mission Locale.
+    communes = Commune.objects.filter(kind="commune")
+    covered = Structure.competence_communes.through.objects.filter(structure__in=missions)
+    assert covered.count() == communes.count()
+    assert covered.values("commune").distinct().count() == communes.count()
+
+
+def test_real_france_travail_agencies_keep_their_address(demo):
+    with open(FRANCE_TRAVAIL_CSV, encoding="utf-8", newline="") as handle:
+        rows = {row["source_id"]: row for row in csv.DictReader(handle)}
+    agencies = ReceptionPoint.objects.filter(structure__network__slug="france-travail", kind="main")
+    assert agencies.count() == len(rows) == 94
+    for point in agencies:
+        row = next(r for code, r in rows.items() if code in point.source)
+        assert point.geo_precision == GeoPrecision.EXACT
+        assert (point.latitude, point.longitude) == (float(row["latitude"]), float(row["longitude"]))
+        assert point.address.lower() == row["address"].lower()
+    assert ReceptionPoint.objects.filter(name="Relais France Travail de Chamonix-Mont-Blanc").exists()
+
+
+def test_every_demo_record_is_flagged_and_says_its_source(demo):
+    assert not Structure.objects.filter(is_demo=False).exists()
+    assert not ReceptionPoint.objects.filter(is_demo=False).exists()
+    assert not Structure.objects.filter(source="").exists()
+    assert not ReceptionPoint.objects.filter(source="").exists()
+
+
+def test_synthetic_places_have_no_invented_address_and_fictional_contacts(demo):
+    synthetic = ReceptionPoint.objects.exclude(structure__network__slug="france-travail", kind="main")
+    assert not synthetic.exclude(address="").exists()
+    assert not synthetic.exclude(geo_precision=GeoPrecision.COMMUNE).exists()
+    # ARCEP reserves 04 65 71 xx xx for works of fiction; .example is reserved by RFC 2606.
+    assert not ReceptionPoint.objects.exclude(phone__startswith="04 65 71 ").exists()
+    assert not Structure.objects.exclude(email="").exclude(email__endswith="@demo.example").exists()
+
+
+def test_every_demo_record_passes_model_validation(demo):
+    for structure in Structure.objects.select_related("network"):
+        structure.full_clean(validate_unique=False)
+    for point in ReceptionPoint.objects.select_related("commune", "structure"):
+        point.full_clean(validate_unique=False)
+        distance = great_circle_km(point.latitude, point.longitude, point.commune.latitude, point.commune.longitude)
+        assert distance < 5, point.name
+    for hours in OpeningHours.objects.all():
+        hours.full_clean(validate_unique=False)
+    for closure in Closure.objects.all():
+        closure.full_clean(validate_unique=False)
+
+
+def test_hours_are_realistic(demo):
+    assert OpeningHours.objects.count() > 3 * ReceptionPoint.objects.count()
+    assert OpeningHours.objects.exclude(note="").exists()
+    assert OpeningHours.objects.filter(note__contains="1er et 3e").exists()
+    two_slots_a_day = (
+        OpeningHours.objects.values("point", "weekday").annotate(slots=Count("pk")).filter(slots__gte=2).count()
+    )
+    assert two_slots_a_day > 1000
+    assert Closure.objects.filter(opens__isnull=True).exists()
+    assert Closure.objects.filter(opens__isnull=False).exists()
+
+
+def test_the_data_set_is_deterministic_and_idempotent():
+    load_demo_data()
+    first = fingerprint()
+    counts = (Structure.objects.count(), ReceptionPoint.objects.count(), OpeningHours.objects.count())
+    load_demo_data()
+    assert fingerprint() == first
+    assert (Structure.objects.count(), ReceptionPoint.objects.count(), OpeningHours.objects.count()) == counts
+
+
+def test_reloading_never_touches_real_records():
+    real = ReceptionPointFactory(structure__is_demo=False, is_demo=False)
+    load_demo_data()
+    load_demo_data()
+    assert ReceptionPoint.objects.filter(pk=real.pk, structure=real.structure).exists()
+
+
+def test_scale_multiplies_the_points():
+    load_demo_data(scale=1)
+    base = ReceptionPoint.objects.count()
+    load_demo_data(scale=3)
+    assert ReceptionPoint.objects.count() == 3 * base
+    assert Structure.objects.count() == 544
+    copy = ReceptionPoint.objects.filter(slug__endswith="-charge-3").first()
+    assert copy is not None
+    assert copy.opening_hours.exists()
+
+
+def test_command_if_empty_leaves_a_filled_database_alone():
+    real = ReceptionPointFactory(structure__is_demo=False, is_demo=False)
+    call_command("load_demo_data", "--if-empty")
+    assert list(Structure.objects.all()) == [real.structure]
+
+
+def test_command_refuses_a_bad_scale():
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="--scale doit être un entier supérieur ou égal à 1"):
+        call_command("load_demo_data", "--scale", "0")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("MISSION LOCALE NORD ISERE", "Mission Locale Nord Isere"),
+        ("mission locale du livradois-forez", "Mission Locale du Livradois-Forez"),
+        ("Mission Locale de Grenoble", "Mission Locale de Grenoble"),
+        ("33 RUE NORMANDIE NIEMEN", "33 rue Normandie Niemen"),
+        ("ML TASSIN LA DEMI LUNE", "ML Tassin la Demi Lune"),
+    ],
+)
+def test_tidy_case(raw, expected):
+    assert tidy_case(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Lyon", "de Lyon"),
+        ("Ambert", "d'Ambert"),
+        ("Le Teil", "du Teil"),
+        ("Les Abrets en Dauphiné", "des Abrets en Dauphiné"),
+        ("La Tour-du-Pin", "de La Tour-du-Pin"),
+        ("Échirolles", "d'Échirolles"),
+    ],
+)
+def test_of(name, expected):
+    assert of(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "insee_code", "expected"),
+    [
+        ("ST FLOUR", "15187", "Saint-Flour"),
+        ("BOURG EN BRESSE PARME", "01053", "Bourg-en-Bresse Parme"),
+        ("SAINT MARTIN D HERES", "38421", "Saint-Martin-d'Hères"),
+        ("TOURNON", "07324", "Tournon"),
+    ],
+)
+def test_agency_label(source, insee_code, expected):
+    from structures.demo.writer import gazetteer_places
+
+    place = next(p for p in gazetteer_places() if p.insee_code == insee_code)
+    assert agency_label(source, place) == expected
