@@ -34,31 +34,61 @@ def reference_data(transactional_db):
         load_all_reference_data()
 
 
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"Base de données : {database['ENGINE'].rsplit('.', 1)[-1]} ({database['NAME']})"
+
+
 def chromium_available():
     return bool(shutil.which(CHROMIUM_PATH))
 
 
-def pytest_collection_modifyitems(config, items):
-    """Browser tests need Debian's Chromium. In CI its absence is an error, never a skip;
-    on a developer's machine the browser tests are left out with a visible message."""
-    browser_items = [item for item in items if item.get_closest_marker("browser")]
-    if not browser_items or chromium_available():
+def is_xdist_worker(config):
+    return hasattr(config, "workerinput")
+
+
+# Browser tests that passed, counted on the process that prints the summary.
+browser_tests = {"passed": 0, "left_out": False}
+
+
+def pytest_configure(config):
+    """Browser tests need Debian's Chromium. In CI its absence is an error, never a skip; on a
+    developer's machine the browser tests are left out, and the summary says so."""
+    if chromium_available():
         return
-    if os.environ.get("CI"):
+    if os.environ.get("CI") and not is_xdist_worker(config):
         raise pytest.UsageError(
             f"Chromium est introuvable ({CHROMIUM_PATH}) : les tests navigateur ne peuvent pas tourner en CI. "
             "Installez-le : apt-get install -y chromium"
         )
-    config.hook.pytest_deselected(items=browser_items)
-    items[:] = [item for item in items if not item.get_closest_marker("browser")]
-    config._browser_tests_left_out = len(browser_items)
+    existing = config.option.markexpr
+    config.option.markexpr = f"({existing}) and not browser" if existing else "not browser"
+    browser_tests["left_out"] = True
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and report.passed and "browser" in report.keywords:
+        browser_tests["passed"] += 1
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    left_out = getattr(config, "_browser_tests_left_out", 0)
-    if left_out:
+    if browser_tests["left_out"]:
         terminalreporter.write_line(
-            f"{left_out} test(s) navigateur non lancé(s) : Chromium absent ({CHROMIUM_PATH}). "
+            f"Tests navigateur non lancés : Chromium absent ({CHROMIUM_PATH}). "
             "Installez-le (apt-get install -y chromium) pour les lancer.",
             yellow=True,
         )
+    else:
+        terminalreporter.write_line(f"Tests navigateur réussis dans Chromium : {browser_tests['passed']}.")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI, a whole-suite run in which no browser test passed is a failure."""
+    config = session.config
+    whole_suite = not config.option.markexpr and not config.option.keyword and config.args == ["tests"]
+    if is_xdist_worker(config) or not whole_suite or not os.environ.get("CI"):
+        return
+    if exitstatus == 0 and browser_tests["passed"] == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
