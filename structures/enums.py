@@ -55,3 +55,13 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, "Vendredi"
     SATURDAY = 5, "Samedi"
     SUNDAY = 6, "Dimanche"
+
+
+class Recurrence(models.TextChoices):
+    """Which weeks of the month an opening slot applies to."""
+
+    WEEKLY = "weekly", "Chaque semaine"
+    FIRST_AND_THIRD = "first_third", "1er et 3e du mois"
+    SECOND_AND_FOURTH = "second_fourth", "2e et 4e du mois"
+    FIRST = "first", "1er du mois"
+    LAST = "last", "Dernier du mois"

@@ -46,7 +46,7 @@ def _upsert(model, key, values, report):
 def load_reference_data():
     """Departments, service levels, publics and networks. Returns one LoadReport per model."""
     reports = {name: LoadReport() for name in ("departments", "levels", "publics", "networks")}
-    for code, name in reference.DEPARTMENTS:
+    for code, name, _ in reference.DEPARTMENTS:
         _upsert(Department, "code", {"code": code, "name": name, "slug": slugify(name)}, reports["departments"])
     for level in reference.SERVICE_LEVELS:
         _upsert(ServiceLevel, "slug", dict(level), reports["levels"])
@@ -77,7 +77,7 @@ def load_reference_data():
 
 def read_communes(path=COMMUNES_CSV):
     """Parse and check the gazetteer file; raise GazetteerError with the line number on bad data."""
-    department_codes = {code for code, _ in reference.DEPARTMENTS}
+    department_codes = set(reference.DEPARTMENT_NAMES)
     communes = []
     with open(path, encoding="utf-8", newline="") as handle:
         for line_number, row in enumerate(csv.DictReader(handle), start=2):
@@ -122,4 +122,6 @@ def load_communes(path=COMMUNES_CSV):
         update_fields=COMMUNE_FIELDS,
     )
     created = sum(1 for commune in communes if commune.insee_code not in existing)
+    for code, prefecture in reference.PREFECTURES.items():
+        Department.objects.filter(code=code).update(prefecture_id=prefecture)
     return LoadReport(created=created, updated=len(communes) - created)

@@ -9,7 +9,7 @@ import math
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
 from django.utils import timezone
 
 from structures.enums import (
@@ -20,8 +20,10 @@ from structures.enums import (
     LabelStatus,
     PointKind,
     PublicationStatus,
+    Recurrence,
     Weekday,
 )
+from structures.opening import is_public_holiday, recurrences_on
 from structures.text import normalize
 from structures.validators import (
     is_inside_region,
@@ -45,6 +47,22 @@ def great_circle_km(lat1, lon1, lat2, lon2):
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
 
 
+def unit_vector(latitude, longitude):
+    """The point on the unit sphere for a WGS84 position.
+
+    The straight-line (chord) distance between two such points grows with the great-circle
+    distance, so SQL can sort and filter by exact distance with plain arithmetic, the same on
+    SQLite and PostgreSQL, without trigonometric functions (docs/adr/0001).
+    """
+    phi, lam = math.radians(latitude), math.radians(longitude)
+    return math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi)
+
+
+def chord_for_km(distance_km):
+    """Chord length on the unit sphere for a great-circle distance."""
+    return 2 * math.sin(min(distance_km, math.pi * EARTH_RADIUS_KM) / (2 * EARTH_RADIUS_KM))
+
+
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
@@ -60,6 +78,15 @@ class Department(models.Model):
     code = models.CharField("code", max_length=3, primary_key=True)
     name = models.CharField("nom", max_length=100, unique=True)
     slug = models.SlugField("identifiant d'URL", max_length=100, unique=True)
+    prefecture = models.ForeignKey(
+        "Commune",
+        verbose_name="préfecture",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Point de référence quand on cherche tout un département.",
+    )
 
     class Meta:
         verbose_name = "département"
@@ -298,6 +325,20 @@ class Structure(TimeStampedModel):
 # --- Reception points ------------------------------------------------------------------------
 
 
+def bounding_box(latitude, longitude, radius_km):
+    """(min_lat, max_lat, min_lon, max_lon) of a box that contains the circle of `radius_km`."""
+    delta_lat = math.degrees(radius_km / EARTH_RADIUS_KM)
+    widest = min(89.9, abs(latitude) + delta_lat)
+    delta_lon = min(180.0, delta_lat / math.cos(math.radians(widest)))
+    return latitude - delta_lat, latitude + delta_lat, longitude - delta_lon, longitude + delta_lon
+
+
+def _squared_chord(latitude, longitude):
+    x, y, z = unit_vector(latitude, longitude)
+    dx, dy, dz = F("unit_x") - Value(x), F("unit_y") - Value(y), F("unit_z") - Value(z)
+    return models.ExpressionWrapper(dx * dx + dy * dy + dz * dz, output_field=FloatField())
+
+
 class ReceptionPointQuerySet(models.QuerySet):
     def published(self):
         """Points the public may see: published, of a structure the public may see."""
@@ -305,6 +346,63 @@ class ReceptionPointQuerySet(models.QuerySet):
 
     def demo(self):
         return self.filter(is_demo=True)
+
+    def within(self, latitude, longitude, radius_km):
+        """Points at most `radius_km` away (great-circle distance).
+
+        The bounding box uses the latitude/longitude indexes; only the rows inside it get the exact
+        test, done on unit-sphere coordinates with arithmetic that SQLite and PostgreSQL compute alike.
+        """
+        min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
+        return (
+            self.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
+            .alias(squared_chord=_squared_chord(latitude, longitude))
+            .filter(squared_chord__lte=chord_for_km(radius_km) ** 2)
+        )
+
+    def by_distance(self, latitude, longitude):
+        """Nearest first; ties broken by id so that pages never overlap."""
+        return self.order_by(_squared_chord(latitude, longitude).asc(), "pk")
+
+    def serving_public(self, slug):
+        """Points serving a public: the point's own publics when it has any, else its structure's.
+        A place open to everyone (« tout public ») serves every public."""
+        slugs = [slug, "tout-public"]
+        own = ReceptionPoint.publics.through.objects.filter(receptionpoint_id=OuterRef("pk"))
+        inherited = Structure.publics.through.objects.filter(structure_id=OuterRef("structure_id"))
+        return self.filter(
+            Exists(own.filter(public__slug__in=slugs))
+            | (~Exists(own) & Exists(inherited.filter(public__slug__in=slugs)))
+        )
+
+    def offering_level(self, level):
+        """Points offering a level of service: the point's own levels when it has any, else its structure's."""
+        own = ReceptionPoint.levels.through.objects.filter(receptionpoint_id=OuterRef("pk"))
+        inherited = Structure.levels.through.objects.filter(structure_id=OuterRef("structure_id"))
+        return self.filter(
+            Exists(own.filter(servicelevel__level=level))
+            | (~Exists(own) & Exists(inherited.filter(servicelevel__level=level)))
+        )
+
+    def open_at(self, moment=None):
+        """Points open at `moment` (now by default), by the rules of structures.opening."""
+        moment = timezone.localtime(moment)
+        day, wall_time = moment.date(), moment.time()
+        closures = Closure.objects.filter(point_id=OuterRef("pk"), starts_on__lte=day, ends_on__gte=day)
+        closed_all_day = Exists(closures.filter(opens__isnull=True))
+        open_exceptionally = Exists(closures.filter(opens__lte=wall_time, closes__gt=wall_time))
+        if is_public_holiday(day):
+            return self.filter(~closed_all_day & open_exceptionally)
+        usual = Exists(
+            OpeningHours.objects.filter(
+                point_id=OuterRef("pk"),
+                weekday=day.weekday(),
+                recurrence__in=recurrences_on(day),
+                opens__lte=wall_time,
+                closes__gt=wall_time,
+            )
+        )
+        return self.filter(~closed_all_day & (open_exceptionally | (~Exists(closures) & usual)))
 
 
 class ReceptionPoint(TimeStampedModel):
@@ -342,6 +440,10 @@ class ReceptionPoint(TimeStampedModel):
     )
     latitude = models.FloatField("latitude", validators=[MinValueValidator(-90), MaxValueValidator(90)])
     longitude = models.FloatField("longitude", validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    # Derived from latitude/longitude by sync_derived_fields(); see unit_vector().
+    unit_x = models.FloatField(editable=False, default=0)
+    unit_y = models.FloatField(editable=False, default=0)
+    unit_z = models.FloatField(editable=False, default=0)
     geo_precision = models.CharField(
         "précision de la position", max_length=20, choices=GeoPrecision, default=GeoPrecision.COMMUNE
     )
@@ -411,12 +513,16 @@ class ReceptionPoint(TimeStampedModel):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_text = self.build_search_text()
+        self.sync_derived_fields()
         super().save(*args, **kwargs)
 
-    def build_search_text(self):
-        structure_name = self.structure.name if self.structure_id else ""
-        return normalize(f"{self.name} {structure_name}")[:500]
+    def sync_derived_fields(self, structure_name=None):
+        """Fill the columns derived from other fields. Bulk paths (bulk_create, update) skip
+        save() and must call this themselves."""
+        if structure_name is None:
+            structure_name = self.structure.name if self.structure_id else ""
+        self.search_text = normalize(f"{self.name} {structure_name}")[:500]
+        self.unit_x, self.unit_y, self.unit_z = unit_vector(self.latitude, self.longitude)
 
     def clean(self):
         super().clean()
@@ -460,8 +566,9 @@ class OpeningHours(models.Model):
     weekday = models.PositiveSmallIntegerField("jour", choices=Weekday)
     opens = models.TimeField("ouvre à")
     closes = models.TimeField("ferme à")
+    recurrence = models.CharField("semaines concernées", max_length=20, choices=Recurrence, default=Recurrence.WEEKLY)
     note = models.CharField(
-        "précision", max_length=150, blank=True, help_text="Par exemple « 1er et 3e mardi du mois »."
+        "précision", max_length=150, blank=True, help_text="Par exemple « sur rendez-vous uniquement »."
     )
 
     class Meta:

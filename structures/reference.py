@@ -5,20 +5,23 @@ Slugs are stable identifiers used in URLs, filters and open data: never rename o
 
 from structures.enums import Circle
 
+# (code, name, INSEE code of the prefecture)
 DEPARTMENTS = [
-    ("01", "Ain"),
-    ("03", "Allier"),
-    ("07", "Ardèche"),
-    ("15", "Cantal"),
-    ("26", "Drôme"),
-    ("38", "Isère"),
-    ("42", "Loire"),
-    ("43", "Haute-Loire"),
-    ("63", "Puy-de-Dôme"),
-    ("69", "Rhône"),
-    ("73", "Savoie"),
-    ("74", "Haute-Savoie"),
+    ("01", "Ain", "01053"),
+    ("03", "Allier", "03190"),
+    ("07", "Ardèche", "07186"),
+    ("15", "Cantal", "15014"),
+    ("26", "Drôme", "26362"),
+    ("38", "Isère", "38185"),
+    ("42", "Loire", "42218"),
+    ("43", "Haute-Loire", "43157"),
+    ("63", "Puy-de-Dôme", "63113"),
+    ("69", "Rhône", "69123"),
+    ("73", "Savoie", "73065"),
+    ("74", "Haute-Savoie", "74010"),
 ]
+DEPARTMENT_NAMES = {code: name for code, name, _ in DEPARTMENTS}
+PREFECTURES = {code: prefecture for code, _, prefecture in DEPARTMENTS}
 
 SERVICE_LEVELS = [
     {

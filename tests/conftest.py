@@ -27,6 +27,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_all_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: cached values never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def reference_data(transactional_db):
     """For transactional tests (browser tests): tables are emptied after each of them."""

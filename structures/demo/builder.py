@@ -23,9 +23,9 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.text import slugify
 
-from structures.enums import Accessibility, GeoPrecision, LabelStatus, PointKind
+from structures.enums import Accessibility, GeoPrecision, LabelStatus, PointKind, Recurrence
 from structures.models import great_circle_km
-from structures.reference import DEPARTMENTS
+from structures.reference import DEPARTMENT_NAMES, PREFECTURES
 from structures.text import normalize
 
 SEED = 84  # INSEE code of the region
@@ -57,20 +57,6 @@ CAP_EMPLOI_ANTENNAS = 12
 AVENIR_ACTIFS_SITES = 12
 AVENIR_ACTIFS_PERMANENCES = 48
 
-PREFECTURES = {
-    "01": "01053",
-    "03": "03190",
-    "07": "07186",
-    "15": "15014",
-    "26": "26362",
-    "38": "38185",
-    "42": "42218",
-    "43": "43157",
-    "63": "63113",
-    "69": "69123",
-    "73": "73065",
-    "74": "74010",
-}
 ACADEMIES = {
     "Lyon": ("01", "42", "69"),
     "Grenoble": ("07", "26", "38", "73", "74"),
@@ -91,7 +77,6 @@ DEPARTMENT_OF = {
     "73": "de la Savoie",
     "74": "de la Haute-Savoie",
 }
-DEPARTMENT_NAMES = dict(DEPARTMENTS)
 UNIVERSITIES = [
     ("Université Claude Bernard Lyon 1", ["69266", "69123"]),
     ("Université Lumière Lyon 2", ["69029", "69123"]),
@@ -247,14 +232,14 @@ def _office_hours(morning=("09:00", "12:00"), afternoon=("13:30", "17:00"), days
     return slots
 
 
-PERMANENCE_NOTES = [
-    "Chaque semaine",
-    "1er et 3e {day} du mois",
-    "2e et 4e {day} du mois",
-    "Une semaine sur deux",
-    "Sur rendez-vous uniquement",
+# (weeks of the month, note) of the permanences' single weekly slot.
+PERMANENCE_RHYTHMS = [
+    (Recurrence.WEEKLY, ""),
+    (Recurrence.FIRST_AND_THIRD, ""),
+    (Recurrence.SECOND_AND_FOURTH, ""),
+    (Recurrence.FIRST, ""),
+    (Recurrence.WEEKLY, "Sur rendez-vous uniquement"),
 ]
-DAY_NAMES = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 HOSTS = ["Mairie", "Espace France Services", "Centre social", "Maison des services"]
 
 
@@ -506,8 +491,8 @@ class DemoBuilder:
         day = self.rng.choice([0, 1, 2, 3, 4])
         morning = self.rng.random() < 0.6
         opens, closes = ("09:00", "12:00") if morning else ("13:30", "16:30")
-        note = self.rng.choice(PERMANENCE_NOTES).format(day=DAY_NAMES[day])
-        return [(day, opens, closes, note)]
+        recurrence, note = self.rng.choice(PERMANENCE_RHYTHMS)
+        return [(day, opens, closes, note, recurrence)]
 
     # --- networks ---
 

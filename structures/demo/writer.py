@@ -13,7 +13,7 @@ from datetime import time
 from django.db import transaction
 
 from structures.demo.builder import SEED, DemoBuilder, Place
-from structures.enums import CommuneKind, PublicationStatus
+from structures.enums import CommuneKind, PublicationStatus, Recurrence
 from structures.models import (
     Closure,
     Commune,
@@ -24,6 +24,7 @@ from structures.models import (
     ServiceLevel,
     Structure,
 )
+from structures.signals import clear_data_cache
 from structures.text import normalize
 
 BATCH_SIZE = 1000
@@ -175,13 +176,20 @@ def load_demo_data(scale=1, seed=SEED):
                 point.commune_id, point.postal_code = place.insee_code, place.postal_code
                 point.address, point.address_complement = "", ""
                 point.geo_precision = "commune"
-            point.search_text = normalize(f"{point.name} {structure_names[spec.structure]}")[:500]
+            point.sync_derived_fields(structure_name=structure_names[spec.structure])
             points.append(point)
         ReceptionPoint.objects.bulk_create(points, batch_size=BATCH_SIZE)
         for point, spec in zip(points, point_specs, strict=True):
             hours.extend(
-                OpeningHours(point_id=point.pk, weekday=day, opens=_time(opens), closes=_time(closes), note=note)
-                for day, opens, closes, note in spec.hours
+                OpeningHours(
+                    point_id=point.pk,
+                    weekday=day,
+                    opens=_time(opens),
+                    closes=_time(closes),
+                    note=note,
+                    recurrence=recurrence[0] if recurrence else Recurrence.WEEKLY,
+                )
+                for day, opens, closes, note, *recurrence in spec.hours
             )
             closures.extend(
                 Closure(
@@ -199,6 +207,7 @@ def load_demo_data(scale=1, seed=SEED):
         report.points += len(points)
         report.opening_hours += len(hours)
         report.closures += len(closures)
+    transaction.on_commit(clear_data_cache)
     return report
 
 

@@ -14,7 +14,16 @@ import factory
 from django.utils import timezone
 
 from structures.enums import Accessibility, GeoPrecision, LabelStatus, PointKind, PublicationStatus
-from structures.models import Closure, Commune, Network, OpeningHours, ReceptionPoint, Structure
+from structures.models import Closure, Commune, Network, OpeningHours, Public, ReceptionPoint, ServiceLevel, Structure
+
+
+def set_vocabularies(instance, create, publics=None, levels=None):
+    if not create:
+        return
+    if publics is not None:
+        instance.publics.set(Public.objects.filter(slug__in=publics))
+    if levels is not None:
+        instance.levels.set(ServiceLevel.objects.filter(level__in=levels))
 
 
 class StructureFactory(factory.django.DjangoModelFactory):
@@ -43,6 +52,16 @@ class StructureFactory(factory.django.DjangoModelFactory):
     network = factory.LazyAttribute(lambda o: Network.objects.get(slug=o.network_slug))
     status = PublicationStatus.PUBLISHED
 
+    @factory.post_generation
+    def publics(self, create, extracted, **kwargs):
+        """StructureFactory(publics=["jeunes-16-25"])"""
+        set_vocabularies(self, create, publics=extracted)
+
+    @factory.post_generation
+    def levels(self, create, extracted, **kwargs):
+        """StructureFactory(levels=[1, 2])"""
+        set_vocabularies(self, create, levels=extracted)
+
 
 class ReceptionPointFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -65,6 +84,24 @@ class ReceptionPointFactory(factory.django.DjangoModelFactory):
     by_appointment = True
     accessibility = Accessibility.ACCESSIBLE
     is_published = True
+
+    @factory.post_generation
+    def publics(self, create, extracted, **kwargs):
+        """The point's own publics, when they differ from the structure's."""
+        set_vocabularies(self, create, publics=extracted)
+
+    @factory.post_generation
+    def levels(self, create, extracted, **kwargs):
+        set_vocabularies(self, create, levels=extracted)
+
+    @factory.post_generation
+    def hours(self, create, extracted, **kwargs):
+        """ReceptionPointFactory(hours=[(1, "09:00", "12:00")]): weekly slots."""
+        if create and extracted:
+            for weekday, opens, closes in extracted:
+                OpeningHours.objects.create(
+                    point=self, weekday=weekday, opens=time.fromisoformat(opens), closes=time.fromisoformat(closes)
+                )
 
 
 class OpeningHoursFactory(factory.django.DjangoModelFactory):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from structures.demo.builder import FRANCE_TRAVAIL_CSV, MISSIONS_LOCALES_CSV, agency_label, of, tidy_case
 from structures.demo.writer import load_demo_data
-from structures.enums import Circle, GeoPrecision, LabelStatus
+from structures.enums import Circle, GeoPrecision, LabelStatus, Recurrence
 from structures.models import (
     Closure,
     Commune,
@@ -152,7 +152,8 @@ def test_every_demo_record_passes_model_validation(demo):
 def test_hours_are_realistic(demo):
     assert OpeningHours.objects.count() > 3 * ReceptionPoint.objects.count()
     assert OpeningHours.objects.exclude(note="").exists()
-    assert OpeningHours.objects.filter(note__contains="1er et 3e").exists()
+    assert OpeningHours.objects.filter(recurrence=Recurrence.FIRST_AND_THIRD).exists()
+    assert OpeningHours.objects.filter(recurrence=Recurrence.SECOND_AND_FOURTH).exists()
     two_slots_a_day = (
         OpeningHours.objects.values("point", "weekday").annotate(slots=Count("pk")).filter(slots__gte=2).count()
     )

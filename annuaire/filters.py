@@ -1,0 +1,123 @@
+"""Filters of the public search, shared by the results page and the JSON/GeoJSON API.
+
+Parameter names are French and stable (they appear in shared URLs and in open data). Choices come
+from the reference vocabularies in code, so rendering the form costs no query, and an unknown value
+is refused with a French message rather than silently ignored.
+"""
+
+import django_filters
+from django import forms
+
+from structures import reference
+from structures.enums import Circle, PointKind
+
+RECEPTION_MODES = [
+    ("sur-place", "Sur place"),
+    ("telephone", "Par téléphone"),
+    ("visio", "En visioconférence"),
+]
+RECEPTION_MODE_FIELDS = {"sur-place": "on_site", "telephone": "by_phone", "visio": "by_video"}
+LEVEL_CHOICES = [("1", "Niveau 1 — accueil et information"), ("2", "Niveau 2 — conseil et accompagnement")]
+
+
+def unknown(what):
+    return {"invalid_choice": f"{what} inconnu : « %(value)s »."}
+
+
+class YesFilter(django_filters.BooleanFilter):
+    """A checkbox: « 1 » (or « oui ») keeps only the matching points; absent means no filter."""
+
+    field_class = forms.BooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.CheckboxInput(check_test=lambda value: value in (True, "1", "on", "oui")))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return super().filter(qs, True) if value else qs
+
+
+class PointFilterSet(django_filters.FilterSet):
+    departement = django_filters.ChoiceFilter(
+        label="Département",
+        field_name="commune__department",
+        choices=[(code, f"{name} ({code})") for code, name, _ in reference.DEPARTMENTS],
+        empty_label="Tous les départements",
+        error_messages=unknown("Département"),
+    )
+    public = django_filters.ChoiceFilter(
+        label="Public",
+        method="filter_public",
+        choices=[(slug, name) for slug, name, _ in reference.PUBLICS],
+        empty_label="Tous les publics",
+        error_messages=unknown("Public"),
+    )
+    niveau = django_filters.ChoiceFilter(
+        label="Niveau de service",
+        method="filter_level",
+        choices=LEVEL_CHOICES,
+        empty_label="Tous les niveaux",
+        error_messages=unknown("Niveau de service"),
+    )
+    cercle = django_filters.ChoiceFilter(
+        label="Cercle du SPRO",
+        field_name="structure__network__circle",
+        choices=[(str(value), label) for value, label in Circle.choices],
+        empty_label="Tous les cercles",
+        error_messages=unknown("Cercle"),
+    )
+    reseau = django_filters.ChoiceFilter(
+        label="Réseau",
+        field_name="structure__network__slug",
+        choices=[(network[0], network[1]) for network in reference.NETWORKS],
+        empty_label="Tous les réseaux",
+        error_messages=unknown("Réseau"),
+    )
+    type = django_filters.ChoiceFilter(
+        label="Type de lieu",
+        field_name="kind",
+        choices=PointKind.choices,
+        empty_label="Tous les types",
+        error_messages=unknown("Type de lieu"),
+    )
+    mode = django_filters.ChoiceFilter(
+        label="Mode d'accueil",
+        method="filter_mode",
+        choices=RECEPTION_MODES,
+        empty_label="Tous les modes",
+        error_messages=unknown("Mode d'accueil"),
+    )
+    sans_rdv = YesFilter(label="Sans rendez-vous", field_name="walk_in")
+    accessible = YesFilter(label="Accessible en fauteuil roulant", method="filter_accessible")
+    ouvert = YesFilter(label="Ouvert maintenant", method="filter_open_now")
+
+    def filter_public(self, queryset, name, value):
+        return queryset.serving_public(value)
+
+    def filter_level(self, queryset, name, value):
+        return queryset.offering_level(int(value))
+
+    def filter_mode(self, queryset, name, value):
+        return queryset.filter(**{RECEPTION_MODE_FIELDS[value]: True})
+
+    # django-filter calls method filters with False too (an unchecked box): no filter then.
+    def filter_accessible(self, queryset, name, value):
+        return queryset.filter(accessibility="accessible") if value else queryset
+
+    def filter_open_now(self, queryset, name, value):
+        return queryset.open_at() if value else queryset
+
+    @property
+    def active_filters(self):
+        """(label, value label) of each filter in use, for the summary read by screen readers."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        active = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "", False):
+                continue
+            field = self.form.fields[name]
+            choices = dict(getattr(field, "choices", []))
+            shown = choices.get(value, choices.get(str(value), "")) if choices else ""
+            active.append((field.label, shown))
+        return active

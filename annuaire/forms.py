@@ -1,0 +1,83 @@
+"""The « where » part of a search: a place typed by the person, a position, a radius, a page."""
+
+from django import forms
+
+RADIUS_CHOICES = [(5, "5 km"), (10, "10 km"), (20, "20 km"), (50, "50 km")]
+DEFAULT_RADIUS_KM = 20
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="Commune, code postal ou nom d'une structure",
+        required=False,
+        max_length=100,
+        strip=True,
+        error_messages={"max_length": "Votre recherche est trop longue (100 caractères au plus)."},
+    )
+    commune = forms.RegexField(
+        required=False,
+        regex=r"^\d[\dAB]\d{3}$",
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "Code de commune invalide."},
+    )
+    lat = forms.FloatField(
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": "La latitude doit être un nombre.",
+            "min_value": "La latitude doit être comprise entre -90 et 90.",
+            "max_value": "La latitude doit être comprise entre -90 et 90.",
+        },
+    )
+    lon = forms.FloatField(
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": "La longitude doit être un nombre.",
+            "min_value": "La longitude doit être comprise entre -180 et 180.",
+            "max_value": "La longitude doit être comprise entre -180 et 180.",
+        },
+    )
+    rayon = forms.TypedChoiceField(
+        label="Dans un rayon de",
+        required=False,
+        choices=RADIUS_CHOICES,
+        coerce=int,
+        empty_value=DEFAULT_RADIUS_KM,
+        error_messages={"invalid_choice": "Rayon inconnu : « %(value)s ». Choisissez 5, 10, 20 ou 50 km."},
+    )
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=10_000,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": "Le numéro de page doit être un nombre entier.",
+            "min_value": "Le numéro de page doit être 1 ou plus.",
+            "max_value": "Ce numéro de page n'existe pas.",
+        },
+    )
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Without « rayon » in the address, the list still shows the radius actually used.
+        if data is not None and not data.get("rayon"):
+            data = data.copy()
+            data["rayon"] = str(DEFAULT_RADIUS_KM)
+        super().__init__(data, *args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        lat, lon = data.get("lat"), data.get("lon")
+        if (lat is None) != (lon is None) and not self.has_error("lat") and not self.has_error("lon"):
+            raise forms.ValidationError("Indiquez la latitude et la longitude ensemble.")
+        data["page"] = data.get("page") or 1
+        return data
+
+    @property
+    def position(self):
+        lat, lon = self.cleaned_data.get("lat"), self.cleaned_data.get("lon")
+        return (lat, lon) if lat is not None and lon is not None else None

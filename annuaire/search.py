@@ -1,0 +1,360 @@
+"""The public search: from what a person typed (or their position) to the nearest reception points.
+
+    outcome = run_search(request.GET)
+
+A query is resolved to a place (a commune, a postal code's commune, a department, the person's
+position) or, failing that, read as the name of a structure or a place. Results are the published
+points that pass the filters, nearest first, 20 to a page.
+"""
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Prefetch, Q
+
+from annuaire.filters import PointFilterSet
+from annuaire.forms import RADIUS_CHOICES, SearchForm
+from structures.models import (
+    Closure,
+    Commune,
+    OpeningHours,
+    ReceptionPoint,
+    great_circle_km,
+)
+from structures.opening import opening_state
+from structures.reference import DEPARTMENT_NAMES, PREFECTURES
+from structures.text import normalize
+
+PAGE_SIZE = 20
+# Counting stops here: beyond it the page says « plus de 1 000 lieux » (only reached by load tests).
+COUNT_CAP = 1000
+# « Everywhere »: more than the largest distance between two points of the region.
+UNLIMITED_KM = 1000
+CANDIDATES_SHOWN = 12
+NEAREST_ANYWAY = 5
+REMOTE_OPTIONS = 6
+POSTAL_CODE = re.compile(r"^\d{5}$")
+DEPARTMENT_CODE = re.compile(r"^\d{2}$")
+DEPARTMENT_BY_NAME = {normalize(name): code for code, name in DEPARTMENT_NAMES.items()}
+
+
+@dataclass(frozen=True)
+class Place:
+    kind: str  # "commune", "departement" or "position"
+    name: str
+    latitude: float
+    longitude: float
+    insee_code: str | None = None
+    department: str | None = None
+    postal_code: str = ""
+
+    @property
+    def label(self):
+        if self.kind == "departement":
+            return f"{self.name} ({self.department})"
+        if self.kind == "position":
+            return self.name
+        return f"{self.name} ({self.postal_code})"
+
+    def as_json(self):
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "insee_code": self.insee_code,
+            "department": self.department,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+        }
+
+
+def commune_place(commune):
+    return Place(
+        kind="commune",
+        name=commune.name,
+        latitude=commune.latitude,
+        longitude=commune.longitude,
+        insee_code=commune.insee_code,
+        department=commune.department_id,
+        postal_code=commune.postal_code_list[0],
+    )
+
+
+@dataclass
+class Resolution:
+    place: Place | None = None
+    candidates: list = field(default_factory=list)
+    ambiguous: bool = False
+    # Normalised words to look for in structure and place names, when the query is not a place.
+    name_words: list = field(default_factory=list)
+    message: str = ""
+
+
+def resolve(query, commune_code=None, position=None):
+    """Turn the person's input into a place, or into words to look for in names."""
+    if commune_code:
+        commune = Commune.objects.filter(pk=commune_code).first()
+        if commune is None:
+            return Resolution(message=f"Aucune commune de la région n'a le code « {commune_code} ».")
+        return Resolution(place=commune_place(commune))
+    words = normalize(query)
+    if not words:
+        return Resolution(place=position_place(*position) if position else None)
+    if POSTAL_CODE.match(words):
+        return _by_postal_code(words)
+    if DEPARTMENT_CODE.match(words):
+        if words not in DEPARTMENT_NAMES:
+            return Resolution(message=f"Le département « {words} » n'est pas en Auvergne-Rhône-Alpes.")
+        return Resolution(place=department_place(words))
+    return _by_name(words, position)
+
+
+def _by_postal_code(code):
+    communes = list(Commune.objects.filter(postal_codes__contains=code))
+    if not communes:
+        return Resolution(message=f"Aucune commune de la région n'a le code postal {code}.")
+    # A Lyon postal code names one arrondissement: prefer it to the whole city.
+    communes.sort(key=lambda c: (c.kind != "arrondissement", -c.population, c.name))
+    places = [replace_postal_code(commune_place(c), code) for c in communes]
+    return Resolution(place=places[0], candidates=places[1:CANDIDATES_SHOWN])
+
+
+def replace_postal_code(place, code):
+    return Place(**{**place.__dict__, "postal_code": code})
+
+
+def _by_name(words, position):
+    matches = Commune.objects.filter(Q(search_name__startswith=words) | Q(search_name__contains=f" {words}"))
+    ranked = sorted(
+        matches.order_by("-population")[:100],
+        key=lambda c: (0 if c.search_name == words else 1 if c.search_name.startswith(words) else 2, -c.population),
+    )
+    exact = [c for c in ranked if c.search_name == words]
+    prefixed = [c for c in ranked if c.search_name.startswith(words)]
+    department = DEPARTMENT_BY_NAME.get(words)
+    if department and not exact:
+        return Resolution(
+            place=department_place(department),
+            candidates=[commune_place(c) for c in prefixed[:CANDIDATES_SHOWN]],
+        )
+    if prefixed:
+        best, others = prefixed[0], prefixed[1:]
+        return Resolution(
+            place=commune_place(best),
+            candidates=[commune_place(c) for c in others[:CANDIDATES_SHOWN]],
+            ambiguous=len(exact) != 1 and bool(others),
+        )
+    # Not a commune's name: look for it in the names of structures and places; communes whose name
+    # contains the words (« etienne » → Saint-Étienne) are offered as well.
+    return Resolution(
+        place=position_place(*position) if position else None,
+        candidates=[commune_place(c) for c in ranked[:CANDIDATES_SHOWN]],
+        name_words=words.split(),
+    )
+
+
+def department_place(code):
+    prefecture = Commune.objects.get(pk=PREFECTURES[code])
+    return Place(
+        kind="departement",
+        name=DEPARTMENT_NAMES[code],
+        latitude=prefecture.latitude,
+        longitude=prefecture.longitude,
+        department=code,
+    )
+
+
+def position_place(latitude, longitude):
+    return Place(kind="position", name="Votre position", latitude=latitude, longitude=longitude)
+
+
+class NearestResults:
+    """Published points nearest to a position, as a lazy sequence for Django's Paginator.
+
+    Finding the k nearest does not compute the distance of every point within the radius: the
+    count (capped) tells roughly how dense the area is, a smaller circle expected to hold k points
+    is searched first, and it doubles only if it holds fewer. The cost stays about the same
+    whether the region holds a thousand points or a hundred thousand.
+    """
+
+    def __init__(self, queryset, latitude, longitude, radius_km):
+        self.queryset = queryset
+        self.latitude, self.longitude, self.radius_km = latitude, longitude, radius_km
+        self._count = None
+
+    def count(self):
+        if self._count is None:
+            within = self.queryset.within(self.latitude, self.longitude, self.radius_km)
+            self._count = within.order_by()[: COUNT_CAP + 1].count()
+        return min(self._count, COUNT_CAP)
+
+    @property
+    def count_capped(self):
+        return self.count() == COUNT_CAP and self._count > COUNT_CAP
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("NearestResults only supports slices.")
+        start, stop = index.start or 0, min(index.stop, self.count())
+        if stop <= start:
+            return []
+        # Radius expected to hold `stop` points if they were spread evenly, with a margin.
+        radius = min(self.radius_km, self.radius_km * math.sqrt(stop / max(self._count, 1)) * 1.5)
+        while True:
+            nearest = list(
+                self.queryset.within(self.latitude, self.longitude, radius).by_distance(self.latitude, self.longitude)[
+                    start:stop
+                ]
+            )
+            if len(nearest) >= stop - start or radius >= self.radius_km:
+                return nearest
+            radius = min(self.radius_km, radius * 2)
+
+
+@dataclass
+class ResultRow:
+    point: ReceptionPoint
+    distance_km: float | None
+    opening: object
+
+    @property
+    def distance_label(self):
+        if self.distance_km is None:
+            return ""
+        if self.distance_km < 1:
+            return f"à {round(self.distance_km * 1000, -1):.0f} m"
+        return f"à {self.distance_km:.1f} km".replace(".", ",")
+
+
+@dataclass
+class SearchOutcome:
+    form: SearchForm
+    filterset: PointFilterSet
+    errors: list = field(default_factory=list)
+    resolution: Resolution = field(default_factory=Resolution)
+    radius_km: int = 20
+    page: object = None
+    rows: list = field(default_factory=list)
+    count: int = 0
+    count_capped: bool = False
+    nearest_anyway: list = field(default_factory=list)
+    remote_options: list = field(default_factory=list)
+    wider_radius: int | None = None
+    searched: bool = False
+    # Every result, unordered and unpaginated: what the map shows.
+    scope: object = None
+
+    @property
+    def place(self):
+        return self.resolution.place
+
+    @property
+    def box_value(self):
+        """What the search box shows: what was typed, else the commune chosen from a list."""
+        typed = self.form.data.get("q", "")
+        if typed or self.place is None or self.place.kind == "position":
+            return typed
+        return self.place.name
+
+
+def row_queryset(queryset):
+    """What a result shows: structure, network, commune, hours and closures, in 3 queries."""
+    return queryset.select_related("structure__network", "commune").prefetch_related(
+        Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
+        Prefetch("closures", queryset=Closure.objects.order_by("starts_on")),
+    )
+
+
+def to_rows(points, place):
+    rows = []
+    for point in points:
+        distance = great_circle_km(place.latitude, place.longitude, point.latitude, point.longitude) if place else None
+        opening = opening_state(point.opening_hours.all(), point.closures.all())
+        rows.append(ResultRow(point, distance, opening))
+    return rows
+
+
+def run_search(params, paginate=True):
+    """Validate the parameters, resolve the place, filter; with `paginate`, fetch the requested page."""
+    form = SearchForm(params)
+    base = row_queryset(ReceptionPoint.objects.published())
+    filterset = PointFilterSet(params, queryset=base)
+    outcome = SearchOutcome(form=form, filterset=filterset)
+    form_valid, filters_valid = form.is_valid(), filterset.is_valid()
+    if not form_valid:
+        outcome.errors += [message for messages in form.errors.values() for message in messages]
+    if not filters_valid:
+        outcome.errors += [message for messages in filterset.errors.values() for message in messages]
+    if outcome.errors:
+        return outcome
+    data = form.cleaned_data
+    outcome.radius_km = data["rayon"]
+    outcome.searched = bool(data["q"] or data["commune"] or form.position or filterset.active_filters)
+    if not outcome.searched:
+        outcome.scope = filterset.qs
+        return outcome
+    outcome.resolution = resolution = resolve(data["q"], data["commune"], form.position)
+    if resolution.message:
+        outcome.errors.append(resolution.message)
+        return outcome
+
+    queryset, place = filterset.qs, resolution.place
+    for word in resolution.name_words:
+        queryset = queryset.filter(search_text__contains=word)
+    if place is not None and place.kind == "departement":
+        queryset = queryset.filter(commune__department=place.department)
+    radius = (
+        UNLIMITED_KM if place is None or place.kind == "departement" or resolution.name_words else outcome.radius_km
+    )
+    outcome.scope = queryset if place is None else queryset.within(place.latitude, place.longitude, radius)
+    if not paginate:
+        return outcome
+    if place is None:
+        results = queryset.order_by("structure__name", "kind", "name", "pk")
+    else:
+        results = NearestResults(queryset, place.latitude, place.longitude, radius)
+
+    paginator = Paginator(results, PAGE_SIZE)
+    outcome.count = paginator.count
+    outcome.count_capped = getattr(results, "count_capped", False)
+    try:
+        outcome.page = paginator.page(data["page"])
+    except EmptyPage:
+        if outcome.count:
+            outcome.errors.append(f"Cette page n'existe pas : il y a {paginator.num_pages} page(s) de résultats.")
+            return outcome
+        outcome.page = None
+    outcome.rows = to_rows(outcome.page.object_list if outcome.page else [], place)
+    if outcome.count == 0 and place is not None:
+        add_way_out(outcome, queryset, place)
+    return outcome
+
+
+def add_way_out(outcome, queryset, place):
+    """No result within the radius: never a dead end."""
+    larger = [radius for radius, _ in RADIUS_CHOICES if radius > outcome.radius_km]
+    outcome.wider_radius = larger[0] if larger else None
+    nearest = NearestResults(queryset, place.latitude, place.longitude, UNLIMITED_KM)[:NEAREST_ANYWAY]
+    outcome.nearest_anyway = to_rows(nearest, place)
+    department = place.department or (nearest[0].commune.department_id if nearest else None)
+    remote = queryset.filter(Q(by_phone=True) | Q(by_video=True))
+    if department:
+        remote = remote.filter(structure__competence_departments=department)
+    options, seen = [], set()
+    for point in remote.prefetch_related(None).order_by("structure__network__position", "structure__name")[:60]:
+        if point.structure_id not in seen:
+            seen.add(point.structure_id)
+            options.append(point)
+        if len(options) == REMOTE_OPTIONS:
+            break
+    outcome.remote_options = options
+
+
+def demo_data_shown():
+    """Whether demo places are public (cached: it changes only when data is loaded)."""
+    return cache.get_or_set("demo_data_shown", lambda: ReceptionPoint.objects.published().demo().exists(), 300)
