@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 
 from structures import reference
@@ -125,3 +125,14 @@ def load_communes(path=COMMUNES_CSV):
     for code, prefecture in reference.PREFECTURES.items():
         Department.objects.filter(code=code).update(prefecture_id=prefecture)
     return LoadReport(created=created, updated=len(communes) - created)
+
+
+def refresh_statistics():
+    """Let the query planner know the new sizes of the tables after a bulk load (SQLite and
+    PostgreSQL both understand ANALYZE); without it, SQLite may drive a distance search from a
+    filter instead of the position index."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # Also marks the pages all-visible, so that PostgreSQL can answer from the index alone.
+            cursor.execute("VACUUM ANALYZE structures_receptionpoint")
+        cursor.execute("ANALYZE")

@@ -131,6 +131,8 @@ class OpeningState:
     today: DaySchedule
     current: Slot | None
     next_opening: datetime | None
+    # False when no usual hours are recorded for the place at all.
+    known: bool = True
 
     @property
     def is_open(self):
@@ -141,6 +143,8 @@ class OpeningState:
         """« Ouvert jusqu'à 17 h 00 », « Fermé — ouvre mardi à 9 h 00 »…"""
         if self.current:
             return f"Ouvert jusqu'à {format_time(self.current.closes)}"
+        if not self.known:
+            return "Horaires non communiqués"
         if self.next_opening is None:
             return "Fermé"
         return f"Fermé — ouvre {self._when(self.next_opening)} à {format_time(self.next_opening.time())}"
@@ -166,7 +170,7 @@ def opening_state(hours, closures, moment=None):
     next_opening = None
     if current is None:
         next_opening = _next_opening(moment, today, hours, closures)
-    return OpeningState(moment, today, current, next_opening)
+    return OpeningState(moment, today, current, next_opening, known=bool(hours))
 
 
 def _next_opening(moment, today, hours, closures):

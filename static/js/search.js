@@ -125,11 +125,15 @@
     panel.hidden = false;
     var map = null;
     var layer = null;
+    var renderer = null;
     var config = node.dataset;
 
     function draw() {
       if (!map) {
-        map = L.map(node, { preferCanvas: true, zoomControl: true, attributionControl: Boolean(config.tilesUrl) });
+        // One canvas for every marker and the radius circle: tens of thousands of points stay smooth,
+        // and no second canvas sits on top of the markers to swallow clicks.
+        renderer = L.canvas({ padding: 0.5 });
+        map = L.map(node, { renderer: renderer, zoomControl: true, attributionControl: Boolean(config.tilesUrl) });
         if (config.tilesUrl) {
           L.tileLayer(config.tilesUrl, { attribution: config.tilesAttribution, maxZoom: 18 }).addTo(map);
         }
@@ -142,7 +146,6 @@
         .then(function (data) {
           if (!data) return;
           if (layer) layer.remove();
-          var renderer = L.canvas({ padding: 0.5 });
           layer = L.geoJSON(data, {
             pointToLayer: function (feature, latlng) {
               return L.circleMarker(latlng, {
@@ -169,6 +172,7 @@
           if (config.lat && config.radiusKm) {
             var circle = L.circle([Number(config.lat), Number(config.lon)], {
               radius: Number(config.radiusKm) * 1000,
+              renderer: renderer,
               color: "#4a4a4a",
               weight: 1,
               fill: false,

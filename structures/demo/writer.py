@@ -14,6 +14,7 @@ from django.db import transaction
 
 from structures.demo.builder import SEED, DemoBuilder, Place
 from structures.enums import CommuneKind, PublicationStatus, Recurrence
+from structures.loaders import refresh_statistics
 from structures.models import (
     Closure,
     Commune,
@@ -208,6 +209,7 @@ def load_demo_data(scale=1, seed=SEED):
         report.opening_hours += len(hours)
         report.closures += len(closures)
     transaction.on_commit(clear_data_cache)
+    transaction.on_commit(refresh_statistics)
     return report
 
 

@@ -45,10 +45,10 @@ def browser_context_args(browser_context_args):
 def screenshot(page):
     """Save a full-page screenshot under test-results/screenshots/ and return its path."""
 
-    def take(name):
+    def take(name, target=None):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=path, full_page=True)
+        (target or page).screenshot(path=path, full_page=True)
         return path
 
     return take

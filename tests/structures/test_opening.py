@@ -110,7 +110,7 @@ def test_exceptional_hours_open_a_public_holiday(point):
 def test_never_open_has_no_next_opening():
     point = ReceptionPointFactory()
     state = opening_state([], [], at(2026, 11, 24, 10, 0))
-    assert (state.is_open, state.label, state.next_opening) == (False, "Fermé", None)
+    assert (state.is_open, state.next_opening) == (False, None)
     assert not ReceptionPoint.objects.open_at(at(2026, 11, 24, 10, 0)).filter(pk=point.pk).exists()
 
 
@@ -148,3 +148,8 @@ def test_weeks_of_the_month(day, recurrences):
 
 def test_format_time():
     assert (format_time(time(9)), format_time(time(13, 30))) == ("9 h 00", "13 h 30")
+
+
+def test_place_without_hours_says_so():
+    state = opening_state([], [], at(2026, 11, 24, 10, 0))
+    assert (state.known, state.label) == (False, "Horaires non communiqués")

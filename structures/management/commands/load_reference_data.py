@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from structures.loaders import COMMUNES_CSV, GazetteerError, load_communes, load_reference_data
+from structures.loaders import COMMUNES_CSV, GazetteerError, load_communes, load_reference_data, refresh_statistics
 
 
 class Command(BaseCommand):
@@ -22,4 +22,5 @@ class Command(BaseCommand):
         except (GazetteerError, OSError) as error:
             raise CommandError(f"Communes non chargées : {error}") from error
         self.stdout.write(f"Communes : {communes}.")
+        refresh_statistics()
         self.stdout.write(self.style.SUCCESS("Référentiels à jour."))

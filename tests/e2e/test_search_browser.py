@@ -1,0 +1,114 @@
+"""Searching in a real Chromium: keyboard only, filters, map, without JavaScript, accessibility."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import DESKTOP, PHONE
+from tests.structures.factories import ReceptionPointFactory, StructureFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data")]
+
+
+@pytest.fixture
+def places():
+    """Three places in and around Saint-Étienne, one of them for young people only."""
+    mission = StructureFactory(name="Mission Locale de test", network_slug="mission-locale", publics=["jeunes-16-25"])
+    cio = StructureFactory(name="CIO de test", network_slug="cio", publics=["scolaires"])
+    ReceptionPointFactory(
+        structure=mission, name="Mission Locale — accueil de Saint-Étienne", commune_insee="42218",
+        phone="04 65 71 00 01", is_demo=True,
+    )  # fmt: skip
+    ReceptionPointFactory(
+        structure=cio, name="CIO de Saint-Étienne", commune_insee="42218", latitude=45.43, longitude=4.39
+    )
+    ReceptionPointFactory(structure=cio, name="CIO de Firminy", commune_insee="42095")
+
+
+def test_search_from_the_home_page_with_the_keyboard_only(live_server, page, places):
+    page.goto(f"{live_server.url}/")
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")  # site name
+    page.keyboard.press("Tab")
+    expect(page.get_by_label(re.compile("Où habitez-vous"))).to_be_focused()
+    page.keyboard.type("st etienne")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/recherche/\?q=st\+etienne"))
+    expect(page.get_by_role("heading", level=2, name=re.compile("3 lieux d'accueil à moins de 20 km"))).to_be_visible()
+    first = page.get_by_role("listitem").filter(has_text="à ").first
+    expect(first).to_contain_text("Saint-Étienne")
+    expect(page.get_by_role("link", name="Appeler le 04 65 71 00 01")).to_have_attribute("href", "tel:+33465710001")
+
+
+def test_a_filter_updates_the_results_and_the_address(live_server, page, places):
+    page.goto(f"{live_server.url}/recherche/?q=42000")
+    page.get_by_text("Filtrer les résultats").click()
+    page.get_by_label("Public").select_option("jeunes-16-25")
+    expect(page.get_by_role("heading", name=re.compile("^1 lieu d'accueil"))).to_be_visible()
+    expect(page).to_have_url(re.compile("public=jeunes-16-25"))
+    expect(page.get_by_role("status").filter(has_text="1 lieu d'accueil")).to_have_count(1)
+    page.go_back()
+    expect(page.get_by_role("heading", name=re.compile("^3 lieux d'accueil"))).to_be_visible()
+
+
+def test_map_marker_opens_the_place(live_server, page, places):
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/recherche/?q=firminy&rayon=5")
+    toggle = page.locator(".js-map-toggle")
+    expect(toggle).to_have_text("Afficher la carte")
+    toggle.scroll_into_view_if_needed()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(toggle).to_have_text("Masquer la carte")
+    carte = page.locator("#carte")
+    expect(carte).to_be_visible()
+    # The only place within 5 km of Firminy is at the commune's reference point: the map's centre.
+    page.wait_for_function("document.querySelector('#carte canvas') !== null")
+    page.wait_for_timeout(500)
+    carte.scroll_into_view_if_needed()
+    box = carte.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    popup_link = page.locator(".leaflet-popup-content a")
+    expect(popup_link).to_have_text("CIO de Firminy")
+    popup_link.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("CIO de Firminy")
+
+
+@pytest.mark.parametrize(("size", "name"), [(PHONE, "recherche-360x800"), (DESKTOP, "recherche-1280x800")])
+def test_results_page_screenshots_and_accessibility(live_server, page, places, screenshot, axe_violations, size, name):
+    page.set_viewport_size(size)
+    page.goto(f"{live_server.url}/recherche/?q=saint+priest&public=scolaires")
+    expect(page.get_by_role("heading", name=re.compile("Plusieurs communes correspondent"))).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+    assert screenshot(name).stat().st_size > 5000
+    count, report = axe_violations()
+    assert count == 0, report
+
+
+def test_results_with_filters_open_are_accessible(live_server, page, places, axe_violations):
+    # No place for young people within 5 km of Firminy: the Mission Locale 7.6 km away is shown anyway.
+    page.goto(f"{live_server.url}/recherche/?q=firminy&rayon=5&public=jeunes-16-25")
+    page.get_by_text("Filtrer les résultats").click()
+    expect(page.get_by_text("Les lieux les plus proches")).to_be_visible()
+    count, report = axe_violations()
+    assert count == 0, report
+
+
+def test_the_same_search_without_javascript(live_server, browser, places, screenshot):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE, locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("button", name="Autour de moi")).to_be_hidden()
+    page.get_by_label(re.compile("Où habitez-vous")).fill("42000")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.get_by_role("heading", name=re.compile("^3 lieux d'accueil"))).to_be_visible()
+    # Filters are a plain form: choose, then submit.
+    page.get_by_text("Filtrer les résultats").click()
+    page.get_by_label("Réseau").select_option("cio")
+    page.get_by_role("button", name="Appliquer les filtres").click()
+    expect(page).to_have_url(re.compile("reseau=cio"))
+    expect(page.get_by_role("heading", name=re.compile("^2 lieux d'accueil"))).to_be_visible()
+    expect(page.locator(".js-map-panel")).to_be_hidden()
+    assert screenshot("recherche-sans-javascript-360x800", page).stat().st_size > 5000
+    context.close()
