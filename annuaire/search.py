@@ -174,24 +174,20 @@ def position_place(latitude, longitude):
 class NearestResults:
     """Published points nearest to a position, as a lazy sequence for Django's Paginator.
 
-    Finding the k nearest never computes the distance of every point within the radius. The count
-    stops at COUNT_CAP (the page then says « plus de 200 lieux »). When it stops there, the area
-    is dense: capped counts in circles a quarter and a sixteenth as wide tell how dense, and the k
-    nearest are looked for in the circle expected to hold them, doubled only if it holds fewer.
-    Each of these queries examines a bounded number of rows, so the cost stays about the same
-    whether the region holds a thousand points or a hundred thousand.
+    Finding the k nearest never computes the distance of every point within the radius: they are
+    looked for in the circle expected to hold them, doubled only if it holds fewer. The count stops
+    at COUNT_CAP (the page then says « plus de 200 lieux »), so it too examines a bounded number of
+    rows: the cost stays about the same whether the region holds a thousand points or a hundred
+    thousand.
     """
 
     # Margin on the radius expected to hold the k nearest (1.5² ≈ 2.25 times the points needed).
     MARGIN = 1.5
-    SHRINK = 4
-    SMALLEST_SAMPLE_KM = 1
 
     def __init__(self, queryset, latitude, longitude, radius_km):
         self.queryset = queryset
         self.latitude, self.longitude, self.radius_km = latitude, longitude, radius_km
         self._count = None
-        self._density_sample = None
 
     def _capped_count(self, radius_km):
         within = self.queryset.within(self.latitude, self.longitude, radius_km)
@@ -209,21 +205,14 @@ class NearestResults:
     def __len__(self):
         return self.count()
 
-    def _density(self):
-        """(radius, count) of the widest circle around the position whose count is not capped."""
-        if self._density_sample is None:
-            self.count()
-            radius, count = self.radius_km, self._count
-            while count > COUNT_CAP and radius > self.SMALLEST_SAMPLE_KM:
-                radius /= self.SHRINK
-                count = self._capped_count(radius)
-            self._density_sample = (radius, count)
-        return self._density_sample
-
     def _radius_for(self, needed):
-        """A radius expected to hold `needed` points, if they are spread like in the density sample."""
-        radius, count = self._density()
-        return min(self.radius_km, radius * math.sqrt(needed / max(count, 1)) * self.MARGIN)
+        """A first radius for the `needed` nearest: from the exact count when there is one, else
+        (at least COUNT_CAP points within the radius: a dense area) a small circle that is doubled
+        until it holds them."""
+        self.count()
+        if self._count > COUNT_CAP:
+            return self.radius_km * math.sqrt(needed / COUNT_CAP) / 2
+        return min(self.radius_km, self.radius_km * math.sqrt(needed / max(self._count, 1)) * self.MARGIN)
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
@@ -233,10 +222,18 @@ class NearestResults:
             return []
         radius = self._radius_for(stop)
         while True:
+            # Rank ids only (no join but those the filters need), then fetch the page's rows with
+            # their structure, network and commune, in the same query and the same order.
+            ranked = (
+                self.queryset.within(self.latitude, self.longitude, radius)
+                .by_distance(self.latitude, self.longitude)
+                .values("pk")[start:stop]
+            )
             nearest = list(
-                self.queryset.within(self.latitude, self.longitude, radius).by_distance(self.latitude, self.longitude)[
-                    start:stop
-                ]
+                self.queryset.model.objects.filter(pk__in=ranked)
+                .select_related("structure__network", "commune")
+                .prefetch_related(*self.queryset._prefetch_related_lookups)
+                .by_distance(self.latitude, self.longitude)
             )
             if len(nearest) >= stop - start or radius >= self.radius_km:
                 return nearest
