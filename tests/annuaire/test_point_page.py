@@ -1,0 +1,45 @@
+from datetime import time
+
+import pytest
+from django.urls import reverse
+
+from structures.models import OpeningHours
+from tests.structures.factories import ReceptionPointFactory, StructureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_point_page_gives_what_is_needed_to_go_or_call(client):
+    point = ReceptionPointFactory(
+        name="CIO de Saint-Étienne",
+        address="12 rue de la République",
+        phone="04 65 71 00 42",
+        structure__network_slug="cio",
+    )
+    OpeningHours.objects.create(point=point, weekday=1, opens=time(9), closes=time(12), note="Sans rendez-vous")
+    response = client.get(reverse("annuaire:point", args=[point.slug]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>CIO de Saint-Étienne</h1>" in html
+    assert "12 rue de la République" in html
+    assert 'href="tel:+33465710042"' in html
+    assert "9 h 00 – 12 h 00" in html
+    assert "Sans rendez-vous" in html
+    assert "Cercle 1 — services publics de l'État" in html
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        lambda: ReceptionPointFactory(is_published=False),
+        lambda: ReceptionPointFactory(structure=StructureFactory(unpublished=True)),
+        lambda: ReceptionPointFactory(structure=StructureFactory(label_expired=True)),
+    ],
+)
+def test_hidden_points_are_not_found(client, hidden):
+    point = hidden()
+    assert client.get(reverse("annuaire:point", args=[point.slug])).status_code == 404
+
+
+def test_unknown_point_is_not_found(client):
+    assert client.get("/lieux/nulle-part/").status_code == 404
