@@ -1,4 +1,5 @@
 from datetime import time
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -18,7 +19,7 @@ def test_point_page_gives_what_is_needed_to_go_or_call(client):
     )
     OpeningHours.objects.create(point=point, weekday=1, opens=time(9), closes=time(12), note="Sans rendez-vous")
     response = client.get(reverse("annuaire:point", args=[point.slug]))
-    html = response.content.decode()
+    html = unescape(response.content.decode())
     assert response.status_code == 200
     assert "<h1>CIO de Saint-Étienne</h1>" in html
     assert "12 rue de la République" in html
