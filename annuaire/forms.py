@@ -6,6 +6,21 @@ RADIUS_CHOICES = [(5, "5 km"), (10, "10 km"), (20, "20 km"), (50, "50 km")]
 DEFAULT_RADIUS_KM = 20
 
 
+def coordinate_field(name, limit):
+    out_of_range = f"La {name} doit être comprise entre -{limit} et {limit}."
+    return forms.FloatField(
+        required=False,
+        min_value=-limit,
+        max_value=limit,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": f"La {name} doit être un nombre.",
+            "min_value": out_of_range,
+            "max_value": out_of_range,
+        },
+    )
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label="Commune, code postal ou nom d'une structure",
@@ -20,28 +35,8 @@ class SearchForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"invalid": "Code de commune invalide."},
     )
-    lat = forms.FloatField(
-        required=False,
-        min_value=-90,
-        max_value=90,
-        widget=forms.HiddenInput,
-        error_messages={
-            "invalid": "La latitude doit être un nombre.",
-            "min_value": "La latitude doit être comprise entre -90 et 90.",
-            "max_value": "La latitude doit être comprise entre -90 et 90.",
-        },
-    )
-    lon = forms.FloatField(
-        required=False,
-        min_value=-180,
-        max_value=180,
-        widget=forms.HiddenInput,
-        error_messages={
-            "invalid": "La longitude doit être un nombre.",
-            "min_value": "La longitude doit être comprise entre -180 et 180.",
-            "max_value": "La longitude doit être comprise entre -180 et 180.",
-        },
-    )
+    lat = coordinate_field("latitude", 90)
+    lon = coordinate_field("longitude", 180)
     rayon = forms.TypedChoiceField(
         label="Dans un rayon de",
         required=False,

@@ -26,10 +26,25 @@ def set_vocabularies(instance, create, publics=None, levels=None):
         instance.levels.set(ServiceLevel.objects.filter(level__in=levels))
 
 
-class StructureFactory(factory.django.DjangoModelFactory):
+class WithVocabulariesFactory(factory.django.DjangoModelFactory):
+    """publics=[slugs] and levels=[numbers] set the many-to-many vocabularies after creation."""
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def publics(self, create, extracted, **kwargs):
+        set_vocabularies(self, create, publics=extracted)
+
+    @factory.post_generation
+    def levels(self, create, extracted, **kwargs):
+        set_vocabularies(self, create, levels=extracted)
+
+
+class StructureFactory(WithVocabulariesFactory):
     class Meta:
         model = Structure
-        skip_postgeneration_save = True
 
     class Params:
         network_slug = "mission-locale"
@@ -52,21 +67,12 @@ class StructureFactory(factory.django.DjangoModelFactory):
     network = factory.LazyAttribute(lambda o: Network.objects.get(slug=o.network_slug))
     status = PublicationStatus.PUBLISHED
 
-    @factory.post_generation
-    def publics(self, create, extracted, **kwargs):
-        """StructureFactory(publics=["jeunes-16-25"])"""
-        set_vocabularies(self, create, publics=extracted)
 
-    @factory.post_generation
-    def levels(self, create, extracted, **kwargs):
-        """StructureFactory(levels=[1, 2])"""
-        set_vocabularies(self, create, levels=extracted)
+class ReceptionPointFactory(WithVocabulariesFactory):
+    """publics/levels here are the point's own, when they differ from its structure's."""
 
-
-class ReceptionPointFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReceptionPoint
-        skip_postgeneration_save = True
 
     class Params:
         commune_insee = "42218"
@@ -84,15 +90,6 @@ class ReceptionPointFactory(factory.django.DjangoModelFactory):
     by_appointment = True
     accessibility = Accessibility.ACCESSIBLE
     is_published = True
-
-    @factory.post_generation
-    def publics(self, create, extracted, **kwargs):
-        """The point's own publics, when they differ from the structure's."""
-        set_vocabularies(self, create, publics=extracted)
-
-    @factory.post_generation
-    def levels(self, create, extracted, **kwargs):
-        set_vocabularies(self, create, levels=extracted)
 
     @factory.post_generation
     def hours(self, create, extracted, **kwargs):
