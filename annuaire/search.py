@@ -38,6 +38,8 @@ CANDIDATES_SHOWN = 12
 NEAREST_ANYWAY = 5
 REMOTE_OPTIONS = 6
 POSTAL_CODE = re.compile(r"^\d{5}$")
+# « Saint-Priest (07000) », as the suggestions write a commune: the postal code settles homonyms.
+NAME_WITH_POSTAL_CODE = re.compile(r"^(?P<name>.*\D)\s*\(?(?P<code>\d{5})\)?\s*$")
 DEPARTMENT_CODE = re.compile(r"^\d{2}$")
 DEPARTMENT_BY_NAME = {normalize(name): code for code, name in DEPARTMENT_NAMES.items()}
 
@@ -103,6 +105,11 @@ def resolve(query, commune_code=None, position=None):
     words = normalize(query)
     if not words:
         return Resolution(place=position_place(*position) if position else None)
+    labelled = NAME_WITH_POSTAL_CODE.match(query or "")
+    if labelled:
+        exact = _by_name_and_postal_code(normalize(labelled["name"]), labelled["code"])
+        if exact:
+            return exact
     if POSTAL_CODE.match(words):
         return _by_postal_code(words)
     if DEPARTMENT_CODE.match(words):
@@ -120,6 +127,11 @@ def _by_postal_code(code):
     communes.sort(key=lambda c: (c.kind != "arrondissement", -c.population, c.name))
     places = [replace_postal_code(commune_place(c), code) for c in communes]
     return Resolution(place=places[0], candidates=places[1:CANDIDATES_SHOWN])
+
+
+def _by_name_and_postal_code(words, code):
+    commune = Commune.objects.filter(search_name=words, postal_codes__contains=code).order_by("-population").first()
+    return Resolution(place=replace_postal_code(commune_place(commune), code)) if commune else None
 
 
 def replace_postal_code(place, code):

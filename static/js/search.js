@@ -54,9 +54,9 @@
             list.replaceChildren.apply(
               list,
               data.results.map(function (place) {
+                // « Saint-Priest (07000) »: the postal code tells homonyms apart.
                 var option = document.createElement("option");
-                option.value = place.name;
-                option.label = place.label;
+                option.value = place.label;
                 return option;
               })
             );

@@ -49,6 +49,11 @@ pytestmark = pytest.mark.django_db
         ("chamonix", "commune", "74056"),
         ("bourg", "commune", "01053"),
         ("le teil", "commune", "07319"),
+        # As the suggestions write them: the postal code tells homonyms apart.
+        ("Saint-Priest (07000)", "commune", "07288"),
+        ("Saint-Priest (69800)", "commune", "69290"),
+        ("saint priest 07000", "commune", "07288"),
+        ("Lyon (69003)", "commune", "69123"),
     ],
 )
 def test_query_resolves_to_the_expected_place(query, kind, expected):
