@@ -87,6 +87,12 @@ class PointFilterSet(django_filters.FilterSet):
         empty_label="Tous les modes",
         error_messages=unknown("Mode d'accueil"),
     )
+    structure = django_filters.CharFilter(
+        label="Structure",
+        field_name="structure__slug",
+        widget=forms.HiddenInput,
+        max_length=220,
+    )
     sans_rdv = YesFilter(label="Sans rendez-vous", field_name="walk_in")
     accessible = YesFilter(label="Accessible en fauteuil roulant", method="filter_accessible")
     ouvert = YesFilter(label="Ouvert maintenant", method="filter_open_now")

@@ -10,6 +10,7 @@ from structures.models import (
     Closure,
     Commune,
     Department,
+    ErrorReport,
     Network,
     OpeningHours,
     Public,
@@ -187,3 +188,23 @@ class ClosureAdmin(admin.ModelAdmin):
     list_select_related = ["point"]
     raw_id_fields = ["point"]
     date_hierarchy = "starts_on"
+
+
+@admin.register(ErrorReport)
+class ErrorReportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "point", "status", "message_start"]
+    list_filter = ["status", "point__commune__department", "point__structure__network"]
+    search_fields = ["message", "point__name"]
+    list_select_related = ["point"]
+    raw_id_fields = ["point"]
+    readonly_fields = ["point", "message", "created_at"]
+    actions = ["mark_handled"]
+
+    @admin.display(description="message")
+    def message_start(self, report):
+        return report.message[:80]
+
+    @admin.action(description="Marquer comme traités")
+    def mark_handled(self, request, queryset):
+        updated = queryset.update(status=ErrorReport.Status.HANDLED)
+        self.message_user(request, f"{updated} signalement(s) marqué(s) comme traité(s).")

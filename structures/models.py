@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
+from django.urls import reverse
 from django.utils import timezone
 
 from structures.enums import (
@@ -213,6 +214,9 @@ class Network(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("annuaire:network", args=[self.slug])
+
 
 # --- Structures ------------------------------------------------------------------------------
 
@@ -304,6 +308,9 @@ class Structure(TimeStampedModel):
     def save(self, *args, **kwargs):
         self.search_text = normalize(self.name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("annuaire:structure", args=[self.slug])
 
     def clean(self):
         super().clean()
@@ -551,6 +558,19 @@ class ReceptionPoint(TimeStampedModel):
         self.sync_derived_fields()
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("annuaire:point", args=[self.slug])
+
+    def effective(self, vocabulary):
+        """The point's own publics (or levels) when it has any, else its structure's; one query."""
+        model = {"publics": Public, "levels": ServiceLevel}[vocabulary]
+        through = getattr(ReceptionPoint, vocabulary).through
+        own = Exists(
+            through.objects.filter(receptionpoint_id=self.pk, **{f"{model._meta.model_name}_id": OuterRef("pk")})
+        )
+        rows = list(model.objects.filter(Q(points=self) | Q(structures=self.structure_id)).annotate(own=own).distinct())
+        return [row for row in rows if row.own] or rows
+
     def sync_derived_fields(self, structure_name=None):
         """Fill the columns derived from other fields. Bulk paths (bulk_create, update) skip
         save() and must call this themselves."""
@@ -673,3 +693,30 @@ class Closure(models.Model):
             errors["closes"] = "L'heure de fermeture doit être après l'heure d'ouverture."
         if errors:
             raise ValidationError(errors)
+
+
+class ErrorReport(models.Model):
+    """« Signaler une erreur »: an anonymous report about a point, for Region staff.
+
+    Nothing identifies the person: no name, no e-mail, no IP address is stored.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", "À traiter"
+        HANDLED = "handled", "Traité"
+        DISMISSED = "dismissed", "Sans suite"
+
+    point = models.ForeignKey(
+        ReceptionPoint, verbose_name="lieu d'accueil", on_delete=models.CASCADE, related_name="error_reports"
+    )
+    message = models.TextField("ce qui est inexact", max_length=1000)
+    status = models.CharField("suite donnée", max_length=20, choices=Status, default=Status.NEW)
+    created_at = models.DateTimeField("reçu le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "signalement d'erreur"
+        verbose_name_plural = "signalements d'erreur"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Signalement sur {self.point} ({self.created_at:%d/%m/%Y})"

@@ -1,6 +1,7 @@
 import phonenumbers
 from django import template
 
+from structures.opening import MONTHS
 from structures.validators import format_french_phone, parse_french_phone
 
 register = template.Library()
@@ -18,3 +19,12 @@ def tel_href(value):
 @register.filter
 def phone(value):
     return format_french_phone(value)
+
+
+@register.filter
+def date_fr(value):
+    """1 January 2025 → « 1er janvier 2025 », as French is written."""
+    if not value:
+        return ""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"

@@ -217,6 +217,35 @@
     };
   }
 
+  // --- The small map of a place's page (only when a tile server is configured). ---
+  function setUpPointMap(node) {
+    if (!window.L) return;
+    var position = [Number(node.dataset.lat), Number(node.dataset.lon)];
+    var map = L.map(node, { scrollWheelZoom: false }).setView(position, 15);
+    L.tileLayer(node.dataset.tilesUrl, { attribution: node.dataset.tilesAttribution, maxZoom: 18 }).addTo(map);
+    L.circleMarker(position, { radius: 8, color: "#ffffff", weight: 2, fillColor: "#004a99", fillOpacity: 0.9 }).addTo(
+      map
+    );
+  }
+
+  // --- « Partager »: the phone's share sheet when there is one, else copy the address. ---
+  function setUpShare(button) {
+    var status = document.querySelector(".js-share-status");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var data = { title: document.title, url: button.dataset.url };
+      if (navigator.share) {
+        navigator.share(data).catch(function () {});
+      } else if (navigator.clipboard) {
+        navigator.clipboard.writeText(data.url).then(function () {
+          if (status) status.textContent = "Adresse de la page copiée.";
+        });
+      }
+    });
+  }
+
+  document.querySelectorAll(".js-point-map").forEach(setUpPointMap);
+  document.querySelectorAll(".js-share").forEach(setUpShare);
   document.querySelectorAll(".js-search-form").forEach(function (form) {
     setUpAroundMe(form);
     setUpSuggestions(form);

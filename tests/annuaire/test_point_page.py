@@ -44,3 +44,34 @@ def test_hidden_points_are_not_found(client, hidden):
 
 def test_unknown_point_is_not_found(client):
     assert client.get("/lieux/nulle-part/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [("2025-01-01", "1er janvier 2025"), ("2026-11-23", "23 novembre 2026"), (None, "")],
+)
+def test_dates_are_written_in_french(day, expected):
+    from datetime import date
+
+    from annuaire.templatetags.annuaire import date_fr
+
+    assert date_fr(date.fromisoformat(day) if day else None) == expected
+
+
+def test_current_and_coming_closures_are_shown_with_their_dates(client):
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from tests.structures.factories import ClosureFactory
+
+    point = ReceptionPointFactory()
+    today = timezone.localdate()
+    ClosureFactory(point=point, starts_on=today - timedelta(days=30), ends_on=today - timedelta(days=20),
+                   message="Fermeture passée.")  # fmt: skip
+    ClosureFactory(
+        point=point, starts_on=date(2099, 12, 24), ends_on=date(2099, 12, 31), message="Fermé pour les fêtes."
+    )
+    html = " ".join(unescape(client.get(reverse("annuaire:point", args=[point.slug])).content.decode()).split())
+    assert "Fermeture passée." not in html
+    assert "Du 24 décembre 2099 au 31 décembre 2099 : Fermé pour les fêtes." in html

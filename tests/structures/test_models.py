@@ -45,7 +45,10 @@ class TestDatabaseConstraints:
         with pytest.raises(IntegrityError):
             StructureFactory(slug="mission-locale-de-lyon")
 
-    @pytest.mark.parametrize(("opens", "closes"), [(time(12, 0), time(9, 0)), (time(9, 0), time(9, 0))])
+    # (12:00, 9:00) closes before it opens; (22:00, 2:00) would cross midnight: both refused.
+    @pytest.mark.parametrize(
+        ("opens", "closes"), [(time(12, 0), time(9, 0)), (time(9, 0), time(9, 0)), (time(22, 0), time(2, 0))]
+    )
     def test_opening_slot_opens_before_it_closes(self, opens, closes):
         with pytest.raises(IntegrityError):
             OpeningHoursFactory(opens=opens, closes=closes)
