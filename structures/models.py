@@ -217,6 +217,12 @@ class Network(models.Model):
     def get_absolute_url(self):
         return reverse("annuaire:network", args=[self.slug])
 
+    @property
+    def circle_explanation(self):
+        from structures.reference import CIRCLE_EXPLANATIONS
+
+        return CIRCLE_EXPLANATIONS[self.circle]
+
 
 # --- Structures ------------------------------------------------------------------------------
 

@@ -196,3 +196,17 @@ NETWORKS = [
         "",
     ),
 ]
+
+# What each circle of the SPRO means, in plain words, for the public pages.
+CIRCLE_EXPLANATIONS = {
+    Circle.STATE: "Un service public de l'État, gratuit, qui informe et oriente sur les études et les métiers.",
+    Circle.CEP_AND_CHAMBERS: (
+        "Un service public de l'emploi ou une chambre consulaire (métiers, commerce, agriculture). "
+        "Certains proposent le conseil en évolution professionnelle (CEP) : un accompagnement gratuit "
+        "pour faire le point sur son métier et ses projets."
+    ),
+    Circle.LABELLED: (
+        "Une structure locale (association, collectivité…) choisie par la Région Auvergne-Rhône-Alpes "
+        "après un appel à candidatures, et labellisée pour une durée limitée."
+    ),
+}

@@ -26,7 +26,9 @@ def test_point_page_gives_what_is_needed_to_go_or_call(client):
     assert 'href="tel:+33465710042"' in html
     assert "9 h 00 – 12 h 00" in html
     assert "Sans rendez-vous" in html
-    assert "Cercle 1 — services publics de l'État" in html
+    text = " ".join(html.split())
+    assert "Membre du Service public régional de l'orientation, cercle 1 : Un service public de l'État" in text
+    assert "Un service public de l'État, gratuit, qui informe et oriente" in text
 
 
 @pytest.mark.parametrize(
