@@ -252,6 +252,17 @@ class NearestResults:
             radius = min(self.radius_km, radius * 2)
 
 
+def distance_label(distance_km):
+    """« à moins de 100 m », « à 400 m », « à 3,2 km »."""
+    if distance_km is None:
+        return ""
+    if distance_km < 0.1:
+        return "à moins de 100 m"
+    if distance_km < 1:
+        return f"à {round(distance_km * 1000, -2):.0f} m"
+    return f"à {distance_km:.1f} km".replace(".", ",")
+
+
 @dataclass
 class ResultRow:
     point: ReceptionPoint
@@ -260,13 +271,7 @@ class ResultRow:
 
     @property
     def distance_label(self):
-        if self.distance_km is None:
-            return ""
-        if self.distance_km < 0.1:
-            return "à moins de 100 m"
-        if self.distance_km < 1:
-            return f"à {round(self.distance_km * 1000, -2):.0f} m"
-        return f"à {self.distance_km:.1f} km".replace(".", ",")
+        return distance_label(self.distance_km)
 
 
 @dataclass

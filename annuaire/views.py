@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from annuaire.reports import ErrorReportForm, rate_limited
-from annuaire.search import row_queryset, run_search, to_rows
+from annuaire.search import distance_label, row_queryset, run_search, to_rows
 from annuaire.structured_data import point_json_ld, qr_code_svg
 from structures.models import Department, ErrorReport, Network, ReceptionPoint, Structure, great_circle_km
 
@@ -52,7 +52,7 @@ def point_detail(request, slug):
         if other.structure_id not in seen and len(nearby) < NEARBY_SHOWN:
             seen.add(other.structure_id)
             distance = great_circle_km(point.latitude, point.longitude, other.latitude, other.longitude)
-            nearby.append((other, f"{distance:.1f}".replace(".", ",")))
+            nearby.append((other, distance_label(distance)))
     url = request.build_absolute_uri(point.get_absolute_url())
     slots = list(point.opening_hours.all())
     context = {

@@ -329,3 +329,13 @@ def test_results_page_weight(client):
     response = client.get(reverse("annuaire:search"), {"q": "42000"})
     assert len(response.context["outcome"].rows) == 20
     assert len(response.content) < 60 * 1024
+
+
+@pytest.mark.parametrize(
+    ("km", "label"),
+    [(None, ""), (0.05, "à moins de 100 m"), (0.42, "à 400 m"), (3.24, "à 3,2 km"), (57.3, "à 57,3 km")],
+)
+def test_distance_labels(km, label):
+    from annuaire.search import distance_label
+
+    assert distance_label(km) == label
