@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from annuaire import api, views
+from annuaire import api, pages, views
 from annuaire.sitemaps import SITEMAPS
 
 app_name = "annuaire"
@@ -9,6 +9,13 @@ app_name = "annuaire"
 urlpatterns = [
     path("", views.home, name="home"),
     path("recherche/", views.search, name="search"),
+    path("quelle-structure/", views.helper, name="helper"),
+    path("le-spro/", pages.spro, name="spro"),
+    path("reseaux/", pages.networks, name="networks"),
+    path("accessibilite/", pages.accessibility, name="accessibility"),
+    path("mentions-legales/", pages.legal, name="legal"),
+    path("donnees-personnelles/", pages.privacy, name="privacy"),
+    path("mise-a-jour-des-donnees/", pages.data, name="data"),
     path("lieux/<slug:slug>/", views.point_detail, name="point"),
     path("lieux/<slug:slug>/signaler/", views.report_error, name="report-error"),
     path("lieux/<slug:slug>/signaler/merci/", views.report_error_thanks, name="report-error-thanks"),

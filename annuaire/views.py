@@ -1,9 +1,11 @@
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from annuaire.helper import FIRST_LEVEL, QUESTIONS, recommend
+from annuaire.helper_forms import HelperForm
 from annuaire.reports import ErrorReportForm, rate_limited
 from annuaire.search import distance_label, row_queryset, run_search, to_rows
 from annuaire.structured_data import point_json_ld, qr_code_svg
@@ -154,3 +156,69 @@ def report_error(request, slug):
 def report_error_thanks(request, slug):
     point = get_object_or_404(ReceptionPoint.objects.published(), slug=slug)
     return render(request, "annuaire/report_error_thanks.html", {"point": point})
+
+
+def helper(request):
+    """« Quelle structure pour moi ? »: one question per screen, then the networks that fit and their
+    nearest places. Answers live in the address only: nothing is stored, no cookie is set."""
+    form = HelperForm(request.GET)
+    if not form.is_valid():
+        errors = [message for messages in form.errors.values() for message in messages]
+        return render(request, "annuaire/helper_question.html", helper_question(1, {}, errors), status=400)
+    answers = {name: form.cleaned_data[name] for name, _, _ in QUESTIONS}
+    first_missing = next((index for index, (name, _, _) in enumerate(QUESTIONS, 1) if not answers[name]), None)
+    step = form.cleaned_data["etape"] or first_missing or len(QUESTIONS) + 1
+    errors = []
+    if first_missing and step > first_missing:
+        step, errors = first_missing, ["Choisissez une réponse pour continuer."]
+    if step <= len(QUESTIONS):
+        return render(request, "annuaire/helper_question.html", helper_question(step, answers, errors))
+    return render(request, "annuaire/helper_result.html", helper_result(request, answers))
+
+
+def helper_question(step, answers, errors):
+    name, question, choices = QUESTIONS[step - 1]
+    return {
+        "step": step,
+        "steps": len(QUESTIONS),
+        "name": name,
+        "question": question,
+        "choices": choices,
+        "current": answers.get(name),
+        "kept": {key: value for key, value in answers.items() if key != name and value},
+        "answers": answers,
+        "errors": errors,
+    }
+
+
+def helper_result(request, answers):
+    recommendations = recommend(answers)
+    networks = Network.objects.in_bulk([r.network for r in recommendations if r.network], field_name="slug")
+    place_query = request.GET.get("q", "")[:100]
+    position = {key: request.GET[key] for key in ("lat", "lon") if request.GET.get(key)}
+    blocks, place_errors = [], []
+    for recommendation in recommendations:
+        network = networks.get(recommendation.network)
+        block = {"recommendation": recommendation, "network": network, "rows": [], "search_url": ""}
+        if network and (place_query or position):
+            params = QueryDict(mutable=True)
+            params.update({"q": place_query, "reseau": network.slug, "rayon": "50", **position})
+            outcome = run_search(params)
+            place_errors = place_errors or outcome.errors
+            block["rows"] = outcome.rows[:3] or outcome.nearest_anyway[:3]
+            block["count"] = outcome.count
+            block["search_url"] = f"{reverse('annuaire:search')}?{params.urlencode()}"
+        blocks.append(block)
+    summary = [
+        (name, question, dict(choices).get(answers[name], ""), step)
+        for step, (name, question, choices) in enumerate(QUESTIONS, 1)
+    ]
+    return {
+        "answers": answers,
+        "blocks": blocks,
+        "summary": summary,
+        "first_level": FIRST_LEVEL,
+        "place_query": place_query,
+        "position": position,
+        "place_errors": place_errors,
+    }

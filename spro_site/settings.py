@@ -129,6 +129,12 @@ LEAFLET_CONFIG = {
     "NO_GLOBALS": True,
 }
 
+# Who hosts the site, for the legal notice (« mentions légales »).
+HOSTING_NOTICE = env_str(
+    "HOSTING_NOTICE",
+    default="Installation de démonstration : l'hébergeur sera indiqué ici lors de la mise en service.",
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,144 @@
+"""« Quelle structure pour moi ? »: the rules, every path of the form, and that nothing is kept."""
+
+import re
+from html import unescape
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from annuaire.helper import NEEDS, QUESTIONS, RULES, recommend
+from tests.structures.factories import ReceptionPointFactory, StructureFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/quelle-structure/"
+
+
+def answers(situation, age="26-49", besoin="informer"):
+    return {"situation": situation, "age": age, "besoin": besoin}
+
+
+@pytest.mark.parametrize(
+    ("situation", "expected"),
+    [
+        (answers("eleve", "moins-de-16"), ["cio", "info-jeunes"]),
+        (answers("etudiant", "16-25"), ["scuio", "info-jeunes"]),
+        (answers("jeune-sorti-ecole", "16-25"), ["mission-locale", "info-jeunes"]),
+        (answers("demandeur-emploi", "16-25", "emploi"), ["mission-locale", "info-jeunes", "france-travail"]),
+        (answers("demandeur-emploi", "50-et-plus", "emploi"), ["france-travail"]),
+        (answers("salarie-prive", "26-49", "reconversion"), ["avenir-actifs"]),
+        (answers("interimaire", "26-49", "formation"), ["avenir-actifs"]),
+        (answers("independant", "50-et-plus", "projet"), ["avenir-actifs"]),
+        (answers("salarie-prive", "26-49", "emploi"), []),
+        (answers("cadre", "26-49", "reconversion"), ["apec"]),
+        (answers("handicap", "26-49", "emploi"), ["cap-emploi"]),
+        (answers("agent-public", "26-49", "reconversion"), [""]),
+        (answers("independant", "26-49", "entreprise"), ["cma", "cci", "chambre-agriculture"]),
+        (answers("autre", "50-et-plus", "informer"), ["mife", "cio"]),
+        (answers("eleve", "16-25", "entreprise"), ["cio", "info-jeunes", "cma", "cci", "chambre-agriculture"]),
+    ],
+)
+def test_rules(situation, expected):
+    assert [recommendation.network for recommendation in recommend(situation)] == expected
+
+
+def test_every_rule_is_tested():
+    tested = {rule.name for rule in RULES for args in _all_cases() if rule.applies(args)}
+    assert tested == {rule.name for rule in RULES}
+
+
+def _all_cases():
+    """One situation per rule (the table above has more)."""
+    return [
+        answers("eleve", "moins-de-16"), answers("etudiant", "16-25"), answers("jeune-sorti-ecole", "16-25"),
+        answers("demandeur-emploi", "50-et-plus", "emploi"), answers("salarie-prive", "26-49", "reconversion"),
+        answers("cadre"), answers("handicap"), answers("agent-public"), answers("independant", besoin="entreprise"),
+        answers("autre", "50-et-plus"),
+    ]  # fmt: skip
+
+
+def test_public_sector_employees_are_told_about_their_employers_cep():
+    [recommendation] = recommend(answers("agent-public"))
+    assert "conseil en évolution professionnelle auprès de leur employeur" in recommendation.reason
+
+
+def page(client, params):
+    response = client.get(URL, params)
+    return response, unescape(response.content.decode())
+
+
+def back_link(html):
+    match = re.search(r'<a href="([^"]+)">Revenir à la question précédente</a>', html)
+    return unescape(match.group(1)) if match else None
+
+
+@pytest.mark.parametrize(("step", "question"), list(enumerate(QUESTIONS, 1)))
+def test_every_answer_leads_forward_and_back_without_javascript(client, step, question):
+    name, text, choices = question
+    earlier = {q[0]: q[2][0][0] for q in QUESTIONS[: step - 1]}
+    response, html = page(client, {**earlier, "etape": step})
+    assert text in html
+    for value, _ in choices:
+        response, html = page(client, {**earlier, name: value, "etape": step + 1})
+        assert response.status_code == 200
+        if step < len(QUESTIONS):
+            assert QUESTIONS[step][1] in html
+            back = back_link(html)
+            assert back is not None
+            response, html = page(client, dict(re.findall(r"([^?&=]+)=([^&]*)", back.split("?", 1)[1])))
+            assert text in html
+            assert re.search(rf'value="{value}"\s+checked', html), value
+        else:
+            assert "Les structures qui peuvent vous aider" in html
+
+
+def test_result_answers_can_each_be_changed(client):
+    response, html = page(client, {**answers("cadre"), "etape": 4})
+    for step, (_, question, _) in enumerate(QUESTIONS, 1):
+        assert f"etape={step}" in html
+        assert f"la réponse à « {question} »" in html
+
+
+def test_a_skipped_question_is_asked_again_in_french(client):
+    response, html = page(client, {"situation": "eleve", "etape": 3})
+    assert "Choisissez une réponse pour continuer." in html
+    assert QUESTIONS[1][1] in html
+
+
+@pytest.mark.parametrize(
+    "params", [{"situation": "astronaute"}, {"age": "999"}, {"besoin": "x", "situation": "eleve"}, {"etape": "9"}]
+)
+def test_unknown_answers_get_a_french_message(client, params):
+    response, html = page(client, params)
+    assert response.status_code == 400
+    assert "inconnue" in html
+
+
+def test_result_shows_the_nearest_places_of_the_recommended_networks(client):
+    mission = StructureFactory(name="Mission Locale de test", network_slug="mission-locale")
+    ReceptionPointFactory(structure=mission, name="Mission Locale — Firminy", commune_insee="42095")
+    ReceptionPointFactory(name="CIO de Saint-Étienne", commune_insee="42218", structure__network_slug="cio")
+    response, html = page(client, {**answers("jeune-sorti-ecole", "16-25", "emploi"), "etape": 4, "q": "42000"})
+    assert "Mission Locale — Firminy" in html
+    assert "à 7,6 km" in html
+    assert "/recherche/?q=42000&reseau=mission-locale&rayon=50" in html
+    assert "CIO de Saint-Étienne" not in html
+
+
+def test_nothing_is_stored_and_no_cookie_is_set(client):
+    ReceptionPointFactory(commune_insee="42218", structure__network_slug="mission-locale")
+    walk = [
+        {},
+        {"situation": "jeune-sorti-ecole", "etape": 2},
+        {"situation": "jeune-sorti-ecole", "age": "16-25", "etape": 3},
+        {"situation": "jeune-sorti-ecole", "age": "16-25", "besoin": NEEDS[0][0], "etape": 4},
+        {"situation": "jeune-sorti-ecole", "age": "16-25", "besoin": NEEDS[0][0], "etape": 4, "q": "42000"},
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        for params in walk:
+            response = client.get(URL, params)
+            assert response.status_code == 200
+            assert not response.cookies
+    statements = [query["sql"].lstrip().split()[0].upper() for query in queries.captured_queries]
+    assert statements
+    assert set(statements) <= {"SELECT"}
