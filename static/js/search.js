@@ -15,11 +15,12 @@
       status.textContent = "Recherche de votre position…";
       navigator.geolocation.getCurrentPosition(
         function (position) {
-          // About 100 m of precision is enough to sort places by distance.
-          var params = new URLSearchParams({
-            lat: position.coords.latitude.toFixed(3),
-            lon: position.coords.longitude.toFixed(3),
-          });
+          // The form's other fields (filters, the helper's answers) travel along; about 100 m of
+          // precision is enough to sort places by distance.
+          var params = new URLSearchParams(queryOf(form));
+          params.delete("q");
+          params.set("lat", position.coords.latitude.toFixed(3));
+          params.set("lon", position.coords.longitude.toFixed(3));
           window.location.href = form.action + "?" + params.toString();
         },
         function () {

@@ -90,3 +90,16 @@ def test_helper_screens_and_content_pages_are_accessible(live_server, page, miss
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     count, report = axe_violations()
     assert count == 0, report
+
+
+def test_around_me_keeps_the_answers(live_server, browser, mission_locale):
+    context = browser.new_context(
+        geolocation={"latitude": 45.4241, "longitude": 4.36647}, permissions=["geolocation"], locale="fr-FR"
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/quelle-structure/?situation=jeune-sorti-ecole&age=16-25&besoin=emploi&etape=4")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Autour de moi").click()
+    expect(page).to_have_url(re.compile(r"situation=jeune-sorti-ecole.*lat=45\.424&lon=4\.366"))
+    expect(page.get_by_role("link", name="Mission Locale — Saint-Étienne")).to_be_visible()
+    context.close()
