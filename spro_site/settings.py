@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_filters",
     "leaflet",
+    "simple_history",
+    "axes",
     "structures",
     "annuaire",
 ]
@@ -51,7 +53,22 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records who made each change in the history of structures, points and hours.
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Brute-force protection of the admin login; must stay last.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Admin login: locked for an hour after 5 failed attempts on the same account from the same address.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "spro_site.urls"
 

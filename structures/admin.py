@@ -5,6 +5,7 @@ The full back office (validation workflow, import/export, history, dashboard) is
 
 from django.contrib import admin
 from django.db.models import Q
+from simple_history.admin import SimpleHistoryAdmin
 
 from structures.models import (
     Closure,
@@ -84,7 +85,7 @@ class ReceptionPointInline(admin.TabularInline):
 
 
 @admin.register(Structure)
-class StructureAdmin(NormalizedSearchMixin, admin.ModelAdmin):
+class StructureAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
     list_display = ["name", "network", "circle", "status", "label_status", "label_end", "last_verified_on", "is_demo"]
     list_filter = ["network__circle", "network", "status", "label_status", "competence_departments", "is_demo"]
     search_fields = ["name", "siret"]
@@ -120,7 +121,7 @@ class ClosureInline(admin.TabularInline):
 
 
 @admin.register(ReceptionPoint)
-class ReceptionPointAdmin(NormalizedSearchMixin, admin.ModelAdmin):
+class ReceptionPointAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
     list_display = ["name", "structure", "kind", "commune", "postal_code", "is_published", "last_verified_on"]
     list_filter = [
         "structure__network__circle",
@@ -172,7 +173,7 @@ class ReceptionPointAdmin(NormalizedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(OpeningHours)
-class OpeningHoursAdmin(admin.ModelAdmin):
+class OpeningHoursAdmin(SimpleHistoryAdmin):
     list_display = ["point", "weekday", "opens", "closes", "note"]
     list_filter = ["weekday", "point__commune__department"]
     search_fields = ["point__name", "note"]
@@ -181,7 +182,7 @@ class OpeningHoursAdmin(admin.ModelAdmin):
 
 
 @admin.register(Closure)
-class ClosureAdmin(admin.ModelAdmin):
+class ClosureAdmin(SimpleHistoryAdmin):
     list_display = ["point", "starts_on", "ends_on", "message"]
     list_filter = ["starts_on", "point__commune__department"]
     search_fields = ["point__name", "message"]

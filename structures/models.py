@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from structures.enums import (
     Accessibility,
@@ -290,6 +291,8 @@ class Structure(TimeStampedModel):
     source = models.CharField("source de la donnée", max_length=300, blank=True)
 
     objects = StructureQuerySet.as_manager()
+    # Who changed what and when, with the previous values (restorable from the admin).
+    history = HistoricalRecords(excluded_fields=["search_text"], m2m_fields=[levels, publics])
 
     class Meta:
         verbose_name = "structure"
@@ -509,6 +512,7 @@ class ReceptionPoint(TimeStampedModel):
     source = models.CharField("source de la donnée", max_length=300, blank=True)
 
     objects = ReceptionPointQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text", "unit_x", "unit_y", "unit_z", "lat_band"])
 
     class Meta:
         verbose_name = "lieu d'accueil"
@@ -632,6 +636,7 @@ class OpeningHours(models.Model):
     note = models.CharField(
         "précision", max_length=150, blank=True, help_text="Par exemple « sur rendez-vous uniquement »."
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "créneau d'ouverture"
@@ -667,6 +672,7 @@ class Closure(models.Model):
         "ouvre exceptionnellement à", null=True, blank=True, help_text="Laisser vide si le lieu est fermé."
     )
     closes = models.TimeField("ferme exceptionnellement à", null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "fermeture ou horaires exceptionnels"

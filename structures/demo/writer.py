@@ -7,9 +7,11 @@ touched. Everything happens in one transaction, so a failure leaves the database
 import bisect
 import itertools
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import time
 
+from django.conf import settings
 from django.db import transaction
 
 from structures.demo.builder import SEED, DemoBuilder, Place
@@ -61,7 +63,23 @@ def gazetteer_places():
     ]
 
 
+@contextmanager
+def history_disabled():
+    """Demo records are replaced in bulk: no history is kept of that."""
+    previous = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+    settings.SIMPLE_HISTORY_ENABLED = False
+    try:
+        yield
+    finally:
+        settings.SIMPLE_HISTORY_ENABLED = previous
+
+
 def delete_demo_data():
+    with history_disabled():
+        _delete_demo_data()
+
+
+def _delete_demo_data():
     OpeningHours.objects.filter(point__is_demo=True).delete()
     Closure.objects.filter(point__is_demo=True).delete()
     ReceptionPoint.objects.demo().delete()
