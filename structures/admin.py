@@ -7,6 +7,15 @@ from django.contrib import admin
 from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
+from structures.admin_actions import (
+    duplicate_points,
+    mark_verified,
+    publish_points,
+    publish_structures,
+    unpublish_points,
+    unpublish_structures,
+)
+from structures.admin_filters import CompletenessFilter, LabelFilter, StaleFilter
 from structures.models import (
     Closure,
     Commune,
@@ -87,14 +96,23 @@ class ReceptionPointInline(admin.TabularInline):
 @admin.register(Structure)
 class StructureAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
     list_display = ["name", "network", "circle", "status", "label_status", "label_end", "last_verified_on", "is_demo"]
-    list_filter = ["network__circle", "network", "status", "label_status", "competence_departments", "is_demo"]
+    list_filter = [
+        "network__circle",
+        "network",
+        "status",
+        LabelFilter,
+        StaleFilter,
+        "competence_departments",
+        "is_demo",
+    ]
+    actions = [mark_verified, publish_structures, unpublish_structures]
     search_fields = ["name", "siret"]
     normalized_search_field = "search_text"
     list_select_related = ["network"]
     filter_horizontal = ["levels", "publics", "competence_departments"]
     raw_id_fields = ["competence_communes"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "last_verified_by"]
     inlines = [ReceptionPointInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "network", "description", "siret"]}),
@@ -102,7 +120,20 @@ class StructureAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
         ("Offre de service", {"fields": ["levels", "publics"]}),
         ("Territoire de compétence", {"fields": ["competence_departments", "competence_communes"]}),
         ("Label régional (cercle 3)", {"fields": ["label_status", "label_start", "label_end"]}),
-        ("Publication", {"fields": ["status", "last_verified_on", "is_demo", "source", "created_at", "updated_at"]}),
+        (
+            "Publication",
+            {
+                "fields": [
+                    "status",
+                    "last_verified_on",
+                    "last_verified_by",
+                    "is_demo",
+                    "source",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
     ]
 
     @admin.display(description="cercle", ordering="network__circle")
@@ -129,18 +160,20 @@ class ReceptionPointAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
         "commune__department",
         "kind",
         "is_published",
+        StaleFilter,
+        CompletenessFilter,
         "walk_in",
         "accessibility",
-        "geo_precision",
         "is_demo",
     ]
+    actions = [mark_verified, publish_points, unpublish_points, duplicate_points]
     search_fields = ["name", "postal_code", "commune__name"]
     normalized_search_field = "search_text"
     list_select_related = ["structure", "commune"]
     raw_id_fields = ["structure", "host_structure", "commune"]
     filter_horizontal = ["publics", "levels"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "last_verified_by"]
     inlines = [OpeningHoursInline, ClosureInline]
     fieldsets = [
         (None, {"fields": ["structure", "name", "slug", "kind", "host_structure", "host_name"]}),

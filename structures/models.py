@@ -5,7 +5,9 @@ Invariants that the database can hold are constraints in Meta; the others live i
 """
 
 import math
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -42,6 +44,9 @@ EARTH_RADIUS_KM = 6371.0088
 LAT_BAND_DEGREES = 0.05
 # Beyond this many bands, a plain range on latitude is cheaper than one index seek per band.
 MAX_BANDS_SEARCHED = 40
+# Back office: a record not verified for a year is stale; a label ending within 60 days needs renewal.
+STALE_AFTER_DAYS = 365
+LABEL_WARNING_DAYS = 60
 
 
 def lat_band(latitude):
@@ -244,6 +249,41 @@ class StructureQuerySet(models.QuerySet):
     def demo(self):
         return self.filter(is_demo=True)
 
+    def label_valid(self):
+        """Circle-3 structures whose label is in force for more than LABEL_WARNING_DAYS."""
+        today = timezone.localdate()
+        return self.filter(
+            label_status=LabelStatus.GRANTED,
+            label_start__lte=today,
+            label_end__gt=today + timedelta(days=LABEL_WARNING_DAYS),
+        )
+
+    def label_expiring(self):
+        """Labels in force that end within LABEL_WARNING_DAYS: time to renew them."""
+        today = timezone.localdate()
+        return self.filter(
+            label_status=LabelStatus.GRANTED,
+            label_start__lte=today,
+            label_end__gte=today,
+            label_end__lte=today + timedelta(days=LABEL_WARNING_DAYS),
+        )
+
+    def label_expired(self):
+        """Labels that ended, or were withdrawn: these structures are hidden from the public."""
+        today = timezone.localdate()
+        return self.filter(
+            Q(label_status=LabelStatus.GRANTED, label_end__lt=today) | Q(label_status=LabelStatus.WITHDRAWN)
+        )
+
+    def stale(self):
+        return self.filter(stale_q())
+
+
+def stale_q():
+    """Not verified for more than STALE_AFTER_DAYS (or never)."""
+    limit = timezone.localdate() - timedelta(days=STALE_AFTER_DAYS)
+    return Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=limit)
+
 
 class Structure(TimeStampedModel):
     """A member structure of the SPRO (« structure membre »)."""
@@ -283,6 +323,14 @@ class Structure(TimeStampedModel):
         "statut de publication", max_length=20, choices=PublicationStatus, default=PublicationStatus.DRAFT
     )
     last_verified_on = models.DateField("dernière vérification le", null=True, blank=True)
+    last_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vérifiée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     is_demo = models.BooleanField(
         "donnée de démonstration",
         default=False,
@@ -370,6 +418,30 @@ class ReceptionPointQuerySet(models.QuerySet):
 
     def demo(self):
         return self.filter(is_demo=True)
+
+    def stale(self):
+        return self.filter(stale_q())
+
+    def without_phone(self):
+        return self.filter(phone="")
+
+    def without_hours(self):
+        return self.filter(~Exists(OpeningHours.objects.filter(point_id=OuterRef("pk"))))
+
+    def without_accessibility(self):
+        return self.filter(accessibility=Accessibility.UNKNOWN)
+
+    def commune_precision(self):
+        return self.filter(geo_precision=GeoPrecision.COMMUNE)
+
+    def incomplete(self):
+        """No phone, no hours, no accessibility information, or only the commune's position."""
+        return self.filter(
+            Q(phone="")
+            | ~Exists(OpeningHours.objects.filter(point_id=OuterRef("pk")))
+            | Q(accessibility=Accessibility.UNKNOWN)
+            | Q(geo_precision=GeoPrecision.COMMUNE)
+        )
 
     def within(self, latitude, longitude, radius_km):
         """Points at most `radius_km` away (great-circle distance).
@@ -504,6 +576,14 @@ class ReceptionPoint(TimeStampedModel):
     )
     is_published = models.BooleanField("publié", default=False)
     last_verified_on = models.DateField("dernière vérification le", null=True, blank=True)
+    last_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vérifié par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     is_demo = models.BooleanField(
         "donnée de démonstration",
         default=False,

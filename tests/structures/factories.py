@@ -14,7 +14,17 @@ import factory
 from django.utils import timezone
 
 from structures.enums import Accessibility, GeoPrecision, LabelStatus, PointKind, PublicationStatus
-from structures.models import Closure, Commune, Network, OpeningHours, Public, ReceptionPoint, ServiceLevel, Structure
+from structures.models import (
+    Closure,
+    Commune,
+    ErrorReport,
+    Network,
+    OpeningHours,
+    Public,
+    ReceptionPoint,
+    ServiceLevel,
+    Structure,
+)
 
 
 def set_vocabularies(instance, create, publics=None, levels=None):
@@ -119,3 +129,11 @@ class ClosureFactory(factory.django.DjangoModelFactory):
     starts_on = date(2026, 12, 24)
     ends_on = date(2027, 1, 1)
     message = "Fermé du 24 décembre au 1er janvier."
+
+
+class ErrorReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ErrorReport
+
+    point = factory.SubFactory(ReceptionPointFactory)
+    message = "Les horaires ont changé."
