@@ -16,6 +16,7 @@ from structures.admin_actions import (
     unpublish_structures,
 )
 from structures.admin_filters import CompletenessFilter, LabelFilter, StaleFilter
+from structures.admin_forms import OpeningHoursFormSet
 from structures.models import (
     Closure,
     Commune,
@@ -143,6 +144,7 @@ class StructureAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
 
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
+    formset = OpeningHoursFormSet
     extra = 0
 
 

@@ -725,7 +725,7 @@ class OpeningHours(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(opens__lt=models.F("closes")), name="hours_opens_before_closes"),
             models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="hours_weekday_valid"),
-            models.UniqueConstraint(fields=["point", "weekday", "opens"], name="hours_unique_slot_start"),
+            models.UniqueConstraint(fields=["point", "weekday", "recurrence", "opens"], name="hours_unique_slot_start"),
         ]
 
     def __str__(self):

@@ -88,3 +88,74 @@ def test_admin_shows_clean_errors_in_french(admin_client, data):
     assert "Indiquez où se tient la permanence" in html
     assert not ReceptionPoint.objects.filter(slug="permanence-test").exists()
     assert Structure.objects.count() == 1
+
+
+def point_form(structure, kind="main", slots=()):
+    data = {
+        "structure": structure.pk,
+        "name": "Lieu de test",
+        "slug": "lieu-de-test-admin",
+        "kind": kind,
+        "host_name": "Mairie de Saint-Étienne",
+        "postal_code": "42000",
+        "commune": "42218",
+        "latitude": "45.4241",
+        "longitude": "4.36647",
+        "geo_precision": "commune",
+        "accessibility": "unknown",
+        "on_site": "on",
+        "walk_in": "on",
+        "opening_hours-TOTAL_FORMS": str(len(slots)),
+        "opening_hours-INITIAL_FORMS": "0",
+        "closures-TOTAL_FORMS": "0",
+        "closures-INITIAL_FORMS": "0",
+    }
+    for index, (weekday, opens, closes, recurrence) in enumerate(slots):
+        data.update(
+            {
+                f"opening_hours-{index}-weekday": weekday,
+                f"opening_hours-{index}-opens": opens,
+                f"opening_hours-{index}-closes": closes,
+                f"opening_hours-{index}-recurrence": recurrence,
+            }
+        )
+    return data
+
+
+@pytest.mark.parametrize(
+    ("kind", "slots", "message"),
+    [
+        (
+            "main",
+            [(0, "09:00", "12:00", "weekly"), (0, "11:30", "17:00", "weekly")],
+            "Deux créneaux du lundi se chevauchent : 09:00–12:00 et 11:30–17:00.",
+        ),
+        (
+            "main",
+            [(2, "09:00", "12:00", "first_third"), (2, "10:00", "11:00", "weekly")],
+            "Deux créneaux du mercredi se chevauchent : 09:00–12:00 et 10:00–11:00.",
+        ),
+        ("permanence", [], "Une permanence doit avoir au moins un créneau : indiquez quand elle se tient."),
+        (
+            "main",
+            [(1, "17:00", "09:00", "weekly")],
+            "L&#x27;heure de fermeture doit être après l&#x27;heure d&#x27;ouverture.",
+        ),
+    ],
+)
+def test_hour_rules_in_the_admin_form(admin_client, data, kind, slots, message):
+    response = admin_client.post(
+        reverse("admin:structures_receptionpoint_add"), point_form(data.structure, kind, slots)
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ReceptionPoint.objects.filter(slug="lieu-de-test-admin").exists()
+
+
+def test_slots_of_different_weeks_may_share_hours(admin_client, data):
+    slots = [(2, "09:00", "12:00", "first_third"), (2, "09:00", "12:00", "second_fourth")]
+    response = admin_client.post(
+        reverse("admin:structures_receptionpoint_add"), point_form(data.structure, "main", slots)
+    )
+    assert response.status_code == 302
+    assert ReceptionPoint.objects.get(slug="lieu-de-test-admin").opening_hours.count() == 2
