@@ -60,7 +60,14 @@ def points_geojson(request):
 
 @require_GET
 def communes(request):
-    """Suggestions for the search box: communes whose name starts like the query."""
+    """Suggestions for the search box: communes whose name starts like the query; with `code`, the
+    commune with that INSEE code (used by the admin's « Position de la commune »)."""
+    code = request.GET.get("code", "")[:5]
+    if code:
+        resolution = resolve("", commune_code=code)
+        if resolution.message:
+            return JsonResponse({"error": resolution.message}, status=404, json_dumps_params=JSON_OPTIONS)
+        return JsonResponse({"results": [resolution.place.as_json() | {"label": resolution.place.label}]})
     query = request.GET.get("q", "")[:100]
     if len(normalize(query)) < 2:
         return JsonResponse({"results": []})

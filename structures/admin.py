@@ -3,13 +3,17 @@
 The full back office (validation workflow, import/export, history, dashboard) is built on this.
 """
 
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from structures.admin_actions import (
     duplicate_points,
     mark_verified,
+    place_at_commune,
     publish_points,
     publish_structures,
     unpublish_points,
@@ -168,15 +172,37 @@ class ReceptionPointAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
         "accessibility",
         "is_demo",
     ]
-    actions = [mark_verified, publish_points, unpublish_points, duplicate_points]
+    actions = [mark_verified, publish_points, unpublish_points, duplicate_points, place_at_commune]
     search_fields = ["name", "postal_code", "commune__name"]
     normalized_search_field = "search_text"
     list_select_related = ["structure", "commune"]
     raw_id_fields = ["structure", "host_structure", "commune"]
     filter_horizontal = ["publics", "levels"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created_at", "updated_at", "last_verified_by"]
+    readonly_fields = ["created_at", "updated_at", "last_verified_by", "position_map"]
     inlines = [OpeningHoursInline, ClosureInline]
+
+    class Media:
+        css = {"all": ["leaflet/leaflet.css"]}
+        js = ["leaflet/leaflet.js", "js/admin_map.js"]
+
+    @admin.display(description="placer sur la carte")
+    def position_map(self, point):
+        """A map to click or drag the position (Leaflet from the project's own files, no GeoDjango)."""
+        return format_html(
+            '<div class="js-admin-map" style="height:320px;max-width:640px" data-tiles-url="{}" '
+            'data-tiles-attribution="{}" data-commune-url="{}"></div>'
+            '<p><button type="button" class="button js-commune-position">Position de la commune</button> '
+            "Cliquez sur la carte ou déplacez le repère : la latitude et la longitude sont remplies et la "
+            "position est notée exacte.{}</p>",
+            settings.MAP_TILES_URL,
+            settings.MAP_TILES_ATTRIBUTION,
+            reverse("annuaire:api-communes"),
+            ""
+            if settings.MAP_TILES_URL
+            else " Aucun fond de carte n'est configuré (MAP_TILES_URL) : le repère se place sur un fond uni.",
+        )
+
     fieldsets = [
         (None, {"fields": ["structure", "name", "slug", "kind", "host_structure", "host_name"]}),
         (
@@ -190,6 +216,7 @@ class ReceptionPointAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
                     "latitude",
                     "longitude",
                     "geo_precision",
+                    "position_map",
                 ]
             },
         ),

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils import timezone
 
-from structures.enums import PublicationStatus
+from structures.enums import GeoPrecision, PublicationStatus
 
 
 def _save_each(queryset, **values):
@@ -73,3 +73,16 @@ def duplicate(point):
     point.publics.set(publics)
     point.levels.set(levels)
     return point
+
+
+@admin.action(description="Placer au centre de leur commune", permissions=["change"])
+def place_at_commune(modeladmin, request, queryset):
+    count = 0
+    for point in queryset.select_related("commune"):
+        point.latitude, point.longitude = point.commune.latitude, point.commune.longitude
+        point.geo_precision = GeoPrecision.COMMUNE
+        point.save()
+        count += 1
+    modeladmin.message_user(
+        request, f"{count} lieu(x) placé(s) au point de référence de leur commune (position approximative)."
+    )

@@ -28,3 +28,10 @@ def date_fr(value):
         return ""
     day = "1er" if value.day == 1 else str(value.day)
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+@register.filter
+def plural_fr(count, forms):
+    """{{ n|plural_fr:"lieu,lieux" }}: French takes the singular for 0 and 1."""
+    singular, plural = forms.split(",")
+    return singular if abs(int(count)) < 2 else plural

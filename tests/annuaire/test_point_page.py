@@ -77,3 +77,10 @@ def test_current_and_coming_closures_are_shown_with_their_dates(client):
     html = " ".join(unescape(client.get(reverse("annuaire:point", args=[point.slug])).content.decode()).split())
     assert "Fermeture passée." not in html
     assert "Du 24 décembre 2099 au 31 décembre 2099 : Fermé pour les fêtes." in html
+
+
+@pytest.mark.parametrize(("count", "expected"), [(0, "lieu"), (1, "lieu"), (2, "lieux"), (1141, "lieux")])
+def test_french_plural(count, expected):
+    from annuaire.templatetags.annuaire import plural_fr
+
+    assert plural_fr(count, "lieu,lieux") == expected

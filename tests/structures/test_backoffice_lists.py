@@ -151,3 +151,28 @@ def test_admin_list_of_all_points_at_demo_scale(admin_client, django_assert_max_
     with django_assert_max_num_queries(15):
         response = admin_client.get(reverse(POINTS))
     assert response.context["cl"].result_count == ReceptionPoint.objects.count()
+
+
+def test_place_at_commune_records_an_approximate_position(admin_client):
+    point = ReceptionPointFactory(
+        commune_insee="42218", latitude=45.44, longitude=4.39, geo_precision=GeoPrecision.EXACT
+    )
+    post_action(admin_client, POINTS, "place_at_commune", [point])
+    point.refresh_from_db()
+    assert (point.latitude, point.longitude, point.geo_precision) == (45.4241, 4.36647, GeoPrecision.COMMUNE)
+    assert ReceptionPoint.objects.within(45.4241, 4.36647, 0.01).filter(pk=point.pk).exists()
+
+
+def test_point_form_has_the_placing_map(admin_client):
+    point = ReceptionPointFactory()
+    html = admin_client.get(reverse("admin:structures_receptionpoint_change", args=[point.pk])).content.decode()
+    assert 'class="js-admin-map"' in html
+    assert "Position de la commune" in html
+    assert "/static/js/admin_map.js" in html
+    assert "/static/leaflet/leaflet.js" in html
+
+
+def test_commune_position_by_code(client):
+    data = client.get(reverse("annuaire:api-communes"), {"code": "43157"}).json()
+    assert (data["results"][0]["name"], data["results"][0]["latitude"]) == ("Le Puy-en-Velay", 45.02827)
+    assert client.get(reverse("annuaire:api-communes"), {"code": "99999"}).status_code == 404

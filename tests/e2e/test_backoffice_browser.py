@@ -1,0 +1,72 @@
+"""A Region editor at work in the back office, in a real Chromium."""
+
+import re
+from datetime import time
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from structures.models import OpeningHours
+from structures.roles import EDITORS
+from tests.e2e.conftest import DESKTOP
+from tests.structures.factories import ReceptionPointFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data")]
+PASSWORD = "un-mot-de-passe-solide-2026"
+
+
+@pytest.fixture
+def editor():
+    user = User.objects.create_user("redactrice", password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS))
+    return user
+
+
+@pytest.fixture
+def point():
+    point = ReceptionPointFactory(
+        name="CIO de Vienne", commune_insee="38544", phone="04 65 71 00 05", last_verified_on=None
+    )
+    OpeningHours.objects.create(point=point, weekday=1, opens=time(9), closes=time(12))
+    return point
+
+
+def test_an_editor_updates_a_point_and_the_public_page_shows_it(live_server, page, editor, point, screenshot):
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Nom d’utilisateur").fill("redactrice")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    expect(page.get_by_role("link", name=re.compile("Tableau de bord"))).to_be_visible()
+
+    page.goto(f"{live_server.url}/admin/structures/receptionpoint/{point.pk}/change/")
+    page.locator("input[name='opening_hours-0-closes']").fill("12:30")
+    latitude_before = page.locator("#id_latitude").input_value()
+    page.locator(".js-admin-map").scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('.js-admin-map .leaflet-pane') !== null")
+    box = page.locator(".js-admin-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.4)
+    expect(page.locator("#id_geo_precision")).to_have_value("exact")
+    assert page.locator("#id_latitude").input_value() != latitude_before
+    page.locator("input[name='_save']").click()
+    expect(page.locator(".messagelist")).to_contain_text("a été modifié")
+
+    page.locator(f"input[name='_selected_action'][value='{point.pk}']").check()
+    page.locator("select[name='action']").select_option("mark_verified")
+    page.locator("button[name='index']").click()
+    expect(page.locator(".messagelist")).to_contain_text("marquée(s) comme vérifiée(s) aujourd'hui")
+
+    point.refresh_from_db()
+    assert (point.geo_precision, point.last_verified_by) == ("exact", editor)
+    page.goto(live_server.url + point.get_absolute_url())
+    expect(page.get_by_role("row", name=re.compile("Mardi"))).to_contain_text("9 h 00 – 12 h 30")
+    today = timezone.localdate()
+    expect(page.locator(".point__verified")).to_contain_text(f"vérifiées le {today.day}")
+
+    page.goto(f"{live_server.url}/admin/structures/structure/{point.structure_id}/change/")
+    assert screenshot("admin-structure-1280x800").stat().st_size > 5000
+    page.goto(f"{live_server.url}/admin/tableau-de-bord/")
+    expect(page.get_by_role("heading", name="Tableau de bord de l'annuaire")).to_be_visible()
+    assert screenshot("admin-tableau-de-bord-1280x800").stat().st_size > 5000
