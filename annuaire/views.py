@@ -150,7 +150,9 @@ def report_error(request, slug):
         status = 400
     else:
         form, status = ErrorReportForm(), 200
-    return render(request, "annuaire/report_error.html", {"point": point, "form": form}, status=status)
+    error_messages = [message for messages in form.errors.values() for message in messages]
+    context = {"point": point, "form": form, "error_messages": error_messages}
+    return render(request, "annuaire/report_error.html", context, status=status)
 
 
 def report_error_thanks(request, slug):
