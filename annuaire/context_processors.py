@@ -1,13 +1,20 @@
 from django.conf import settings
+from django.core.cache import cache
 
-from annuaire.search import demo_data_shown
+from structures.models import ReceptionPoint
+from structures.signals import DEMO_DATA_SHOWN
 
 
 def site(request):
     """Values every page layout needs."""
-    # The demo warning is shown as long as demo places are visible to the public.
     return {
         "demo_data_shown": demo_data_shown(),
         "MAP_TILES_URL": settings.MAP_TILES_URL,
         "MAP_TILES_ATTRIBUTION": settings.MAP_TILES_ATTRIBUTION,
     }
+
+
+def demo_data_shown():
+    """Whether demo places are public: the layout then warns that some data is fictional.
+    Cached; structures.signals clears it when the data changes."""
+    return cache.get_or_set(DEMO_DATA_SHOWN, lambda: ReceptionPoint.objects.published().demo().exists(), 300)

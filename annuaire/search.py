@@ -11,7 +11,6 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Prefetch, Q
 
@@ -242,10 +241,7 @@ class NearestResults:
                 .values("pk")[start:stop]
             )
             nearest = list(
-                self.queryset.model.objects.filter(pk__in=ranked)
-                .select_related("structure__network", "commune")
-                .prefetch_related(*self.queryset._prefetch_related_lookups)
-                .by_distance(self.latitude, self.longitude)
+                row_queryset(ReceptionPoint.objects.filter(pk__in=ranked)).by_distance(self.latitude, self.longitude)
             )
             if len(nearest) >= stop - start or radius >= self.radius_km:
                 return nearest
@@ -396,8 +392,3 @@ def add_way_out(outcome, queryset, place):
         if len(options) == REMOTE_OPTIONS:
             break
     outcome.remote_options = options
-
-
-def demo_data_shown():
-    """Whether demo places are public (cached: it changes only when data is loaded)."""
-    return cache.get_or_set("demo_data_shown", lambda: ReceptionPoint.objects.published().demo().exists(), 300)

@@ -28,6 +28,7 @@ from structures.enums import (
     Weekday,
 )
 from structures.opening import is_public_holiday, recurrences_on
+from structures.reference import CIRCLE_EXPLANATIONS
 from structures.text import normalize
 from structures.validators import (
     is_inside_region,
@@ -225,8 +226,6 @@ class Network(models.Model):
 
     @property
     def circle_explanation(self):
-        from structures.reference import CIRCLE_EXPLANATIONS
-
         return CIRCLE_EXPLANATIONS[self.circle]
 
 

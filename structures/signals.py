@@ -7,7 +7,8 @@ from django.dispatch import receiver
 from structures.models import ReceptionPoint, Structure
 
 # Keys of values computed from the whole directory (bulk paths clear them themselves).
-DATA_CACHE_KEYS = ["demo_data_shown"]
+DEMO_DATA_SHOWN = "demo_data_shown"
+DATA_CACHE_KEYS = [DEMO_DATA_SHOWN]
 
 
 def clear_data_cache():

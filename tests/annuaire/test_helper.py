@@ -18,43 +18,34 @@ def answers(situation, age="26-49", besoin="informer"):
     return {"situation": situation, "age": age, "besoin": besoin}
 
 
-@pytest.mark.parametrize(
-    ("situation", "expected"),
-    [
-        (answers("eleve", "moins-de-16"), ["cio", "info-jeunes"]),
-        (answers("etudiant", "16-25"), ["scuio", "info-jeunes"]),
-        (answers("jeune-sorti-ecole", "16-25"), ["mission-locale", "info-jeunes"]),
-        (answers("demandeur-emploi", "16-25", "emploi"), ["mission-locale", "info-jeunes", "france-travail"]),
-        (answers("demandeur-emploi", "50-et-plus", "emploi"), ["france-travail"]),
-        (answers("salarie-prive", "26-49", "reconversion"), ["avenir-actifs"]),
-        (answers("interimaire", "26-49", "formation"), ["avenir-actifs"]),
-        (answers("independant", "50-et-plus", "projet"), ["avenir-actifs"]),
-        (answers("salarie-prive", "26-49", "emploi"), []),
-        (answers("cadre", "26-49", "reconversion"), ["apec"]),
-        (answers("handicap", "26-49", "emploi"), ["cap-emploi"]),
-        (answers("agent-public", "26-49", "reconversion"), [""]),
-        (answers("independant", "26-49", "entreprise"), ["cma", "cci", "chambre-agriculture"]),
-        (answers("autre", "50-et-plus", "informer"), ["mife", "cio"]),
-        (answers("eleve", "16-25", "entreprise"), ["cio", "info-jeunes", "cma", "cci", "chambre-agriculture"]),
-    ],
-)
+# (answers, networks expected, in the order of the rules)
+RULE_CASES = [
+    (answers("eleve", "moins-de-16"), ["cio", "info-jeunes"]),
+    (answers("etudiant", "16-25"), ["scuio", "info-jeunes"]),
+    (answers("jeune-sorti-ecole", "16-25"), ["mission-locale", "info-jeunes"]),
+    (answers("demandeur-emploi", "16-25", "emploi"), ["mission-locale", "info-jeunes", "france-travail"]),
+    (answers("demandeur-emploi", "50-et-plus", "emploi"), ["france-travail"]),
+    (answers("salarie-prive", "26-49", "reconversion"), ["avenir-actifs"]),
+    (answers("interimaire", "26-49", "formation"), ["avenir-actifs"]),
+    (answers("independant", "50-et-plus", "projet"), ["avenir-actifs"]),
+    (answers("salarie-prive", "26-49", "emploi"), []),
+    (answers("cadre", "26-49", "reconversion"), ["apec"]),
+    (answers("handicap", "26-49", "emploi"), ["cap-emploi"]),
+    (answers("agent-public", "26-49", "reconversion"), [""]),
+    (answers("independant", "26-49", "entreprise"), ["cma", "cci", "chambre-agriculture"]),
+    (answers("autre", "50-et-plus", "informer"), ["mife", "cio"]),
+    (answers("eleve", "16-25", "entreprise"), ["cio", "info-jeunes", "cma", "cci", "chambre-agriculture"]),
+]
+
+
+@pytest.mark.parametrize(("situation", "expected"), RULE_CASES)
 def test_rules(situation, expected):
     assert [recommendation.network for recommendation in recommend(situation)] == expected
 
 
 def test_every_rule_is_tested():
-    tested = {rule.name for rule in RULES for args in _all_cases() if rule.applies(args)}
+    tested = {rule.name for rule in RULES for case, _ in RULE_CASES if rule.applies(case)}
     assert tested == {rule.name for rule in RULES}
-
-
-def _all_cases():
-    """One situation per rule (the table above has more)."""
-    return [
-        answers("eleve", "moins-de-16"), answers("etudiant", "16-25"), answers("jeune-sorti-ecole", "16-25"),
-        answers("demandeur-emploi", "50-et-plus", "emploi"), answers("salarie-prive", "26-49", "reconversion"),
-        answers("cadre"), answers("handicap"), answers("agent-public"), answers("independant", besoin="entreprise"),
-        answers("autre", "50-et-plus"),
-    ]  # fmt: skip
 
 
 def test_public_sector_employees_are_told_about_their_employers_cep():
