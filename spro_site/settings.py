@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_filters",
     "leaflet",
     "simple_history",
+    "import_export",
     "axes",
     "structures",
     "annuaire",
@@ -69,6 +70,15 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+
+# Import and export in the admin (structures/resources.py): importing needs the right to change
+# records (administrators and editors), exporting the right to view them (partners too). Files
+# are kept between the dry run and its confirmation in the temporary folder; exported cells that
+# start like a spreadsheet formula are neutralised by structures/spreadsheets.py.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
 
 ROOT_URLCONF = "spro_site.urls"
 

@@ -1,6 +1,6 @@
 """Admin of the directory: every model listed, searched and filtered, in French.
 
-The full back office (validation workflow, import/export, history, dashboard) is built on this.
+Structures, points and hours also have import and export buttons (structures/admin_io.py).
 """
 
 from django.conf import settings
@@ -21,6 +21,7 @@ from structures.admin_actions import (
 )
 from structures.admin_filters import CompletenessFilter, LabelFilter, StaleFilter
 from structures.admin_forms import OpeningHoursFormSet
+from structures.admin_io import DirectoryImportExportMixin
 from structures.models import (
     Closure,
     Commune,
@@ -33,6 +34,7 @@ from structures.models import (
     ServiceLevel,
     Structure,
 )
+from structures.resources import OpeningHoursResource, ReceptionPointResource, StructureResource
 from structures.text import normalize
 
 
@@ -99,7 +101,8 @@ class ReceptionPointInline(admin.TabularInline):
 
 
 @admin.register(Structure)
-class StructureAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
+class StructureAdmin(NormalizedSearchMixin, DirectoryImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [StructureResource]
     list_display = ["name", "network", "circle", "status", "label_status", "label_end", "last_verified_on", "is_demo"]
     list_filter = [
         "network__circle",
@@ -158,7 +161,8 @@ class ClosureInline(admin.TabularInline):
 
 
 @admin.register(ReceptionPoint)
-class ReceptionPointAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
+class ReceptionPointAdmin(NormalizedSearchMixin, DirectoryImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [ReceptionPointResource]
     list_display = ["name", "structure", "kind", "commune", "postal_code", "is_published", "last_verified_on"]
     list_filter = [
         "structure__network__circle",
@@ -235,7 +239,8 @@ class ReceptionPointAdmin(NormalizedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(OpeningHours)
-class OpeningHoursAdmin(SimpleHistoryAdmin):
+class OpeningHoursAdmin(DirectoryImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [OpeningHoursResource]
     list_display = ["point", "weekday", "opens", "closes", "note"]
     list_filter = ["weekday", "point__commune__department"]
     search_fields = ["point__name", "note"]

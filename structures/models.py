@@ -32,6 +32,7 @@ from structures.reference import CIRCLE_EXPLANATIONS
 from structures.text import normalize
 from structures.validators import (
     is_inside_region,
+    is_postal_code,
     validate_french_phone,
     validate_insee_code,
     validate_postal_code,
@@ -370,6 +371,8 @@ class Structure(TimeStampedModel):
 
     def clean(self):
         super().clean()
+        if self.label_start and self.label_end and self.label_end < self.label_start:
+            raise ValidationError({"label_end": "La fin du label doit venir après la date de son attribution."})
         network = self.network if self.network_id else None
         if network is None:
             return
@@ -673,7 +676,8 @@ class ReceptionPoint(TimeStampedModel):
         super().clean()
         errors = {}
         commune = self.commune if self.commune_id else None
-        if commune and self.postal_code and self.postal_code not in commune.postal_code_list:
+        # A malformed postal code is already reported by its field's validator.
+        if commune and is_postal_code(self.postal_code) and self.postal_code not in commune.postal_code_list:
             errors["postal_code"] = (
                 f"Le code postal {self.postal_code} ne correspond pas à la commune {commune.name} "
                 f"(codes possibles : {', '.join(commune.postal_code_list)})."

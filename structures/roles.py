@@ -37,3 +37,15 @@ def role_permissions():
         (app, f"{action}_{model}") for app, model in USER_MODELS for action in ("add", "change", "delete", "view")
     ]
     return {ADMINISTRATORS: directory_all + users_all, EDITORS: directory_all, READERS: directory_view}
+
+
+def ensure_roles():
+    """Create the three groups with their permissions if missing (the migration does it once;
+    tests that empty the database call this again)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for name, permissions in role_permissions().items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in permissions]
+        )

@@ -13,8 +13,12 @@ _POSTAL_CODE = re.compile(r"^\d{5}$")
 _INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
 
 
+def is_postal_code(value):
+    return bool(_POSTAL_CODE.match(value or ""))
+
+
 def validate_postal_code(value):
-    if not _POSTAL_CODE.match(value or ""):
+    if not is_postal_code(value):
         raise ValidationError("Le code postal doit comporter exactement 5 chiffres.", code="postal_code")
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from structures.loaders import load_communes, load_reference_data
 from structures.models import Department
+from structures.roles import ensure_roles
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -37,9 +38,11 @@ def empty_cache():
 
 @pytest.fixture
 def reference_data(transactional_db):
-    """For transactional tests (browser tests): tables are emptied after each of them."""
+    """For transactional tests (browser tests): tables are emptied after each of them, the roles
+    created by a migration included."""
     if not Department.objects.exists():
         load_all_reference_data()
+    ensure_roles()
 
 
 def pytest_report_header(config):

@@ -33,12 +33,16 @@ def point():
     return point
 
 
-def test_an_editor_updates_a_point_and_the_public_page_shows_it(live_server, page, editor, point, screenshot):
+def log_in(page, live_server):
     page.set_viewport_size(DESKTOP)
     page.goto(f"{live_server.url}/admin/login/")
     page.get_by_label("Nom d’utilisateur").fill("redactrice")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Connexion").click()
+
+
+def test_an_editor_updates_a_point_and_the_public_page_shows_it(live_server, page, editor, point, screenshot):
+    log_in(page, live_server)
     expect(page.get_by_role("link", name=re.compile("Tableau de bord"))).to_be_visible()
 
     page.goto(f"{live_server.url}/admin/structures/receptionpoint/{point.pk}/change/")
@@ -70,3 +74,39 @@ def test_an_editor_updates_a_point_and_the_public_page_shows_it(live_server, pag
     page.goto(f"{live_server.url}/admin/tableau-de-bord/")
     expect(page.get_by_role("heading", name="Tableau de bord de l'annuaire")).to_be_visible()
     assert screenshot("admin-tableau-de-bord-1280x800").stat().st_size > 5000
+
+
+def upload_hours(page, point, tuesday_closes):
+    """Send a Windows-1252, semicolon-separated hours file of two slots through the import form."""
+    rows = [
+        "lieu;jour;ouverture;fermeture",
+        f"{point.slug};mardi;09:00;{tuesday_closes}",
+        f"{point.slug};jeudi;14:00;17:00",
+    ]
+    data = ("\r\n".join(rows) + "\r\n").encode("cp1252")
+    page.locator("input[name='import_file']").set_input_files(
+        {"name": "horaires.csv", "mimeType": "text/csv", "buffer": data}
+    )
+    page.locator("select[name='format']").select_option(label="csv")
+    page.locator("input[type='submit']").click()
+
+
+def test_an_editor_imports_hours_after_a_dry_run(live_server, page, editor, point, screenshot):
+    log_in(page, live_server)
+
+    page.goto(f"{live_server.url}/admin/structures/openinghours/")
+    page.get_by_role("link", name="Importer").click()
+    upload_hours(page, point, "08:00")
+    report = page.get_by_role("table", name=re.compile("Problèmes trouvés"))
+    expect(report).to_contain_text("L'heure de fermeture doit être après l'heure d'ouverture.")
+    expect(page.get_by_role("button", name=re.compile("Confirmer"))).to_have_count(0)
+    assert screenshot("admin-import-refuse-1280x800").stat().st_size > 5000
+    assert list(point.opening_hours.values_list("closes", flat=True)) == [time(12)]
+
+    upload_hours(page, point, "12:30")
+    expect(page.locator("#content")).to_contain_text("2 lignes lues, aucune refusée")
+    assert screenshot("admin-import-apercu-1280x800").stat().st_size > 5000
+    page.get_by_role("button", name=re.compile("Confirmer")).click()
+    expect(page.locator(".messagelist")).to_contain_text("Importation terminée : 1 création, 1 modification")
+    slots = sorted(point.opening_hours.values_list("weekday", "opens", "closes"))
+    assert slots == [(1, time(9), time(12, 30)), (3, time(14), time(17))]

@@ -149,6 +149,19 @@ class TestStructureClean:
             "Une structure labellisée doit avoir une date d'attribution et une date de fin de label."
         ]
 
+    def test_label_end_before_its_start_is_explained(self):
+        structure = StructureFactory.build(
+            network=Network.objects.get(slug="cidff"),
+            label_status=LabelStatus.GRANTED,
+            label_start=date(2026, 6, 1),
+            label_end=date(2026, 5, 31),
+        )
+        with pytest.raises(ValidationError) as error:
+            structure.full_clean()
+        assert error.value.message_dict == {
+            "label_end": ["La fin du label doit venir après la date de son attribution."]
+        }
+
     def test_only_circle_three_is_labelled(self):
         structure = StructureFactory.build(network=Network.objects.get(slug="cio"), label_status=LabelStatus.GRANTED)
         with pytest.raises(ValidationError) as error:

@@ -1,0 +1,57 @@
+"""Import and export buttons of the admin lists (django-import-export), in French.
+
+The import is a dry run first: the page lists every refused row with its line and reason, and
+offers « Confirmer l'importation » only for a file without any; the confirmed import runs in one
+transaction that is rolled back if anything fails (for instance if the data changed meanwhile).
+"""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from import_export.admin import ImportExportMixin
+from import_export.results import RowResult
+
+from structures.spreadsheets import FORMATS, FileProblem
+
+
+class DirectoryImportExportMixin(ImportExportMixin):
+    formats = FORMATS
+    import_template_name = "admin/structures/import.html"
+    import_error_display = ("message",)
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        if isinstance(error, FileProblem):
+            form.add_error("import_file", str(error))
+        else:
+            form.add_error(
+                "import_file",
+                "Ce fichier n'a pas pu être lu : vérifiez qu'il s'agit bien d'un fichier CSV ou XLSX et que le "
+                "format choisi correspond.",
+            )
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            reasons = " ; ".join(str(problem) for problem in result.problems[:5])
+            messages.error(request, f"Importation annulée, rien n'a été enregistré. {reasons}")
+            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        parts = [
+            count(totals[RowResult.IMPORT_TYPE_NEW], "création", "créations"),
+            count(totals[RowResult.IMPORT_TYPE_UPDATE], "modification", "modifications"),
+            count(totals[RowResult.IMPORT_TYPE_DELETE], "suppression", "suppressions"),
+            count(totals[RowResult.IMPORT_TYPE_SKIP], "ligne inchangée", "lignes inchangées"),
+        ]
+        messages.success(request, f"Importation terminée : {', '.join(parts)}.")
+
+
+def count(number, singular, plural):
+    """French takes the singular for 0 and 1."""
+    return f"{number} {singular if number < 2 else plural}"
