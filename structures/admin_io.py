@@ -12,6 +12,7 @@ from import_export.admin import ImportExportMixin
 from import_export.results import RowResult
 
 from structures.spreadsheets import FORMATS, FileProblem
+from structures.text import plural_fr
 
 
 class DirectoryImportExportMixin(ImportExportMixin):
@@ -44,14 +45,12 @@ class DirectoryImportExportMixin(ImportExportMixin):
     def add_success_message(self, result, request):
         totals = result.totals
         parts = [
-            count(totals[RowResult.IMPORT_TYPE_NEW], "création", "créations"),
-            count(totals[RowResult.IMPORT_TYPE_UPDATE], "modification", "modifications"),
-            count(totals[RowResult.IMPORT_TYPE_DELETE], "suppression", "suppressions"),
-            count(totals[RowResult.IMPORT_TYPE_SKIP], "ligne inchangée", "lignes inchangées"),
+            f"{totals[kind]} {plural_fr(totals[kind], singular, plural)}"
+            for kind, singular, plural in [
+                (RowResult.IMPORT_TYPE_NEW, "création", "créations"),
+                (RowResult.IMPORT_TYPE_UPDATE, "modification", "modifications"),
+                (RowResult.IMPORT_TYPE_DELETE, "suppression", "suppressions"),
+                (RowResult.IMPORT_TYPE_SKIP, "ligne inchangée", "lignes inchangées"),
+            ]
         ]
         messages.success(request, f"Importation terminée : {', '.join(parts)}.")
-
-
-def count(number, singular, plural):
-    """French takes the singular for 0 and 1."""
-    return f"{number} {singular if number < 2 else plural}"

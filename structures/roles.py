@@ -39,13 +39,18 @@ def role_permissions():
     return {ADMINISTRATORS: directory_all + users_all, EDITORS: directory_all, READERS: directory_view}
 
 
-def ensure_roles():
-    """Create the three groups with their permissions if missing (the migration does it once;
-    tests that empty the database call this again)."""
-    from django.contrib.auth.models import Group, Permission
+def ensure_roles(group_model=None, permission_model=None):
+    """Create the three groups with their permissions if missing. The migration passes its
+    historical models; tests that empty the database call it again with the real ones."""
+    if group_model is None:
+        from django.contrib.auth.models import Group as group_model
+        from django.contrib.auth.models import Permission as permission_model
 
     for name, permissions in role_permissions().items():
-        group, _ = Group.objects.get_or_create(name=name)
+        group, _ = group_model.objects.get_or_create(name=name)
         group.permissions.set(
-            [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in permissions]
+            [
+                permission_model.objects.get(content_type__app_label=app, codename=codename)
+                for app, codename in permissions
+            ]
         )

@@ -29,3 +29,8 @@ def normalize(text):
     text = "".join(char for char in text if not unicodedata.combining(char)).lower()
     words = _NOT_ALNUM.sub(" ", text).split()
     return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
+
+
+def plural_fr(count, singular, plural):
+    """French takes the singular for 0 and 1: plural_fr(0, "lieu", "lieux") == "lieu"."""
+    return singular if abs(int(count)) < 2 else plural

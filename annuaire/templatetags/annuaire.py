@@ -1,6 +1,7 @@
 import phonenumbers
 from django import template
 
+from structures import text
 from structures.opening import MONTHS
 from structures.validators import format_french_phone, parse_french_phone
 
@@ -33,5 +34,4 @@ def date_fr(value):
 @register.filter
 def plural_fr(count, forms):
     """{{ n|plural_fr:"lieu,lieux" }}: French takes the singular for 0 and 1."""
-    singular, plural = forms.split(",")
-    return singular if abs(int(count)) < 2 else plural
+    return text.plural_fr(count, *forms.split(","))

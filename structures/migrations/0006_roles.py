@@ -1,7 +1,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from structures.roles import role_permissions
+from structures.roles import ensure_roles, role_permissions
 
 
 def create_roles(apps, schema_editor):
@@ -11,16 +11,7 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True  # the migration registry's configs are stubs
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, permissions in role_permissions().items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            [
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-                for app_label, codename in permissions
-            ]
-        )
+    ensure_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def delete_roles(apps, schema_editor):
