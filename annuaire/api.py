@@ -1,61 +1,254 @@
-"""JSON twins of the public search (/api/v1/lieux, /api/v1/lieux.geojson) and commune suggestions."""
+"""Open data API (/api/v1/): reception points, structures and networks as JSON, GeoJSON and CSV,
+and the data·inclusion export. Only published data, documented in annuaire.openapi and on /donnees/.
 
-from django.http import JsonResponse
+Points take the filters of the public search (same names, same values). With a place (`q`,
+`commune`, or `lat` and `lon`) they come nearest first, 20 to a page, as on the results page;
+without one they are a listing in a stable order, read page after page through the `next` link
+(keyset pagination).
+"""
+
+from django.db.models import Count, Q
+from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from annuaire.search import CANDIDATES_SHOWN, resolve, run_search
-from annuaire.serializers import point_feature, point_json
+from annuaire import data_inclusion
+from annuaire.filters import StructureFilterSet
+from annuaire.openapi import openapi_document
+from annuaire.opendata import (
+    CHUNK_SIZE,
+    JSON_OPTIONS,
+    CsvForm,
+    ListingForm,
+    csv_response,
+    form_errors,
+    geojson_response,
+    json_error,
+    keyset_page,
+    next_link,
+    open_data,
+    stream_json_array,
+)
+from annuaire.search import (
+    CANDIDATES_SHOWN,
+    NearestResults,
+    open_data_rows,
+    paginate_results,
+    resolve,
+    run_search,
+)
+from annuaire.serializers import (
+    POINT_CSV_COLUMNS,
+    STRUCTURE_CSV_COLUMNS,
+    network_data,
+    point_data,
+    point_feature,
+    point_url,
+    structure_data,
+)
+from structures.models import Network, ReceptionPoint, Structure, great_circle_km
 from structures.text import normalize
 
-JSON_OPTIONS = {"ensure_ascii": False}
+
+def json_response(data, status=200):
+    return JsonResponse(data, status=status, json_dumps_params=JSON_OPTIONS)
 
 
-def error_response(outcome):
-    return JsonResponse(
-        {"error": " ".join(outcome.errors), "errors": outcome.errors}, status=400, json_dumps_params=JSON_OPTIONS
-    )
+def search_errors(outcome):
+    return json_error(" ".join(outcome.errors), status=400, errors=outcome.errors)
 
 
-@require_GET
+# --- Reception points --------------------------------------------------------------------------
+
+
+@open_data()
 def points(request):
-    outcome = run_search(request.GET)
+    listing = ListingForm(request.GET)
+    outcome = run_search(request.GET, paginate=False)
+    if not listing.is_valid():
+        outcome.errors += form_errors(listing)
     if outcome.errors:
-        return error_response(outcome)
-    next_url = None
-    if outcome.page and outcome.page.has_next():
-        params = request.GET.copy()
-        params["page"] = outcome.page.next_page_number()
-        next_url = request.build_absolute_uri(f"{reverse('annuaire:api-points')}?{params.urlencode()}")
-    place = outcome.place
-    return JsonResponse(
+        return search_errors(outcome)
+    place, today = outcome.place, timezone.localdate()
+    if place is None:
+        items, more = keyset_page(
+            open_data_rows(outcome.scope), listing.cleaned_data["curseur"], listing.cleaned_data["par_page"]
+        )
+        results = [point_data(point, request, today) | {"distance_km": None} for point in items]
+        count = outcome.scope.count()
+        next_url = next_link(request, reverse("annuaire:api-points"), items[-1].pk) if more else None
+        count_capped = False
+    else:
+        nearest = NearestResults(
+            outcome.filtered, place.latitude, place.longitude, outcome.search_radius_km, rows=open_data_rows
+        )
+        if not paginate_results(outcome, nearest, outcome.form.cleaned_data["page"]):
+            return search_errors(outcome)
+        results = []
+        for point in outcome.page.object_list if outcome.page else []:
+            distance = nearest_distance(place, point)
+            results.append(point_data(point, request, today) | {"distance_km": distance})
+        count, count_capped, next_url = outcome.count, outcome.count_capped, None
+        if outcome.page and outcome.page.has_next():
+            params = request.GET.copy()
+            params["page"] = outcome.page.next_page_number()
+            next_url = request.build_absolute_uri(f"{reverse('annuaire:api-points')}?{params.urlencode()}")
+    return json_response(
         {
             "place": place.as_json() if place else None,
             "candidates": [candidate.as_json() for candidate in outcome.resolution.candidates],
-            "count": outcome.count,
-            "count_capped": outcome.count_capped,
             "radius_km": outcome.radius_km if place and place.kind != "departement" else None,
+            "count": count,
+            "count_capped": count_capped,
             "next": next_url,
-            "results": [point_json(row, request) for row in outcome.rows],
-        },
-        json_dumps_params=JSON_OPTIONS,
+            "results": results,
+        }
     )
 
 
-@require_GET
-def points_geojson(request):
+def nearest_distance(place, point):
+    return round(great_circle_km(place.latitude, place.longitude, point.latitude, point.longitude), 2)
+
+
+@open_data()
+def point_detail(request, slug):
+    point = open_data_rows(ReceptionPoint.objects.published()).filter(slug=slug).first()
+    if point is None:
+        return json_error(f"Aucun lieu d'accueil publié n'a l'identifiant « {slug} ».", status=404)
+    return json_response(point_data(point, request, timezone.localdate()))
+
+
+def export_points(request):
+    """Every point passing the filters, in primary-key order, or nearest first around a place."""
     outcome = run_search(request.GET, paginate=False)
     if outcome.errors:
-        return error_response(outcome)
-    rows = (
-        outcome.scope.prefetch_related(None)
-        .order_by()
-        .values("pk", "name", "slug", "latitude", "longitude", "structure__network__short_name")
+        return outcome, None
+    place, rows = outcome.place, open_data_rows(outcome.scope)
+    rows = rows.order_by("pk") if place is None else rows.by_distance(place.latitude, place.longitude)
+    return outcome, rows.iterator(chunk_size=CHUNK_SIZE)
+
+
+@open_data(export=True)
+def points_geojson(request):
+    outcome, rows = export_points(request)
+    if outcome.errors:
+        return search_errors(outcome)
+    today = timezone.localdate()
+    return geojson_response(point_feature(point, request, today) for point in rows)
+
+
+@open_data(export=True)
+def points_csv(request):
+    form = CsvForm(request.GET)
+    outcome, rows = export_points(request)
+    if not form.is_valid():
+        outcome.errors += form_errors(form)
+    if outcome.errors:
+        return search_errors(outcome)
+    today = timezone.localdate()
+    shapes = (point_data(point, request, today) for point in rows)
+    return csv_response(shapes, POINT_CSV_COLUMNS, "lieux-spro-ara.csv", form.cleaned_data["separateur"])
+
+
+# --- Structures and networks ------------------------------------------------------------------------
+
+
+def published_structures():
+    published_points = ReceptionPoint.objects.published()
+    return (
+        Structure.objects.published()
+        .select_related("network")
+        .prefetch_related("publics", "levels", "competence_departments", "competence_communes")
+        .annotate(published_points=Count("points", filter=Q(points__in=published_points), distinct=True))
     )
-    return JsonResponse(
-        {"type": "FeatureCollection", "features": [point_feature(values, request) for values in rows]},
-        json_dumps_params=JSON_OPTIONS,
+
+
+def filtered_structures(request):
+    filterset = StructureFilterSet(request.GET, queryset=published_structures())
+    if not filterset.is_valid():
+        return filterset, None
+    return filterset, filterset.qs
+
+
+@open_data()
+def structures(request):
+    listing = ListingForm(request.GET)
+    filterset, queryset = filtered_structures(request)
+    errors = form_errors(filterset.form) + (form_errors(listing) if not listing.is_valid() else [])
+    if errors:
+        return json_error(" ".join(errors), status=400, errors=errors)
+    items, more = keyset_page(queryset, listing.cleaned_data["curseur"], listing.cleaned_data["par_page"])
+    return json_response(
+        {
+            "count": queryset.order_by().values("pk").distinct().count(),
+            "next": next_link(request, reverse("annuaire:api-structures"), items[-1].pk) if more else None,
+            "results": [structure_data(structure, request, structure.published_points) for structure in items],
+        }
     )
+
+
+@open_data()
+def structure_detail(request, slug):
+    structure = published_structures().filter(slug=slug).first()
+    if structure is None:
+        return json_error(f"Aucune structure publiée n'a l'identifiant « {slug} ».", status=404)
+    return json_response(structure_data(structure, request, structure.published_points))
+
+
+@open_data(export=True)
+def structures_csv(request):
+    form = CsvForm(request.GET)
+    filterset, queryset = filtered_structures(request)
+    errors = form_errors(filterset.form) + (form_errors(form) if not form.is_valid() else [])
+    if errors:
+        return json_error(" ".join(errors), status=400, errors=errors)
+    shapes = (
+        structure_data(structure, request, structure.published_points)
+        for structure in queryset.order_by("pk").iterator(chunk_size=CHUNK_SIZE)
+    )
+    return csv_response(shapes, STRUCTURE_CSV_COLUMNS, "structures-spro-ara.csv", form.cleaned_data["separateur"])
+
+
+@open_data()
+def networks(request):
+    counts = dict(Structure.objects.published().values_list("network_id").annotate(count=Count("pk")).order_by())
+    return json_response(
+        {
+            "count": Network.objects.count(),
+            "results": [network_data(network, request, counts.get(network.pk, 0)) for network in Network.objects.all()],
+        }
+    )
+
+
+# --- data·inclusion ----------------------------------------------------------------------------------
+
+
+@open_data(export=True)
+def data_inclusion_structures(request):
+    return stream_data_inclusion(data_inclusion.structures(request))
+
+
+@open_data(export=True)
+def data_inclusion_services(request):
+    return stream_data_inclusion(data_inclusion.services(request))
+
+
+def stream_data_inclusion(items):
+    return StreamingHttpResponse(stream_json_array("", items, ""), content_type="application/json; charset=utf-8")
+
+
+def not_found(request, exception=None):
+    """An address of /api/ that does not exist: a French message, in JSON like every API answer."""
+    return json_error("Cette adresse de l'API n'existe pas : voir /api/v1/openapi.json.", status=404)
+
+
+# --- Description and suggestions ------------------------------------------------------------------
+
+
+@open_data()
+def openapi(request):
+    return json_response(openapi_document(request))
 
 
 @require_GET
@@ -66,14 +259,38 @@ def communes(request):
     if code:
         resolution = resolve("", commune_code=code)
         if resolution.message:
-            return JsonResponse({"error": resolution.message}, status=404, json_dumps_params=JSON_OPTIONS)
-        return JsonResponse({"results": [resolution.place.as_json() | {"label": resolution.place.label}]})
+            return json_response({"error": resolution.message}, status=404)
+        return json_response({"results": [resolution.place.as_json() | {"label": resolution.place.label}]})
     query = request.GET.get("q", "")[:100]
     if len(normalize(query)) < 2:
-        return JsonResponse({"results": []})
+        return json_response({"results": []})
     resolution = resolve(query)
     places = ([resolution.place] if resolution.place else []) + resolution.candidates
-    return JsonResponse(
-        {"results": [place.as_json() | {"label": place.label} for place in places[:CANDIDATES_SHOWN]]},
-        json_dumps_params=JSON_OPTIONS,
+    return json_response({"results": [place.as_json() | {"label": place.label} for place in places[:CANDIDATES_SHOWN]]})
+
+
+# Map of the results page: only what a marker needs (the open-data GeoJSON has every field).
+@require_GET
+def map_points(request):
+    outcome = run_search(request.GET, paginate=False)
+    if outcome.errors:
+        return search_errors(outcome)
+    rows = (
+        outcome.scope.prefetch_related(None)
+        .order_by()
+        .values("slug", "name", "latitude", "longitude", "structure__network__short_name")
     )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
+            "properties": {
+                "id": row["slug"],
+                "name": row["name"],
+                "network": row["structure__network__short_name"],
+                "url": point_url(request, row["slug"]),
+            },
+        }
+        for row in rows
+    ]
+    return json_response({"type": "FeatureCollection", "features": features})

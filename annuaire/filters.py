@@ -7,9 +7,12 @@ is refused with a French message rather than silently ignored.
 
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef, Q
 
 from structures import reference
 from structures.enums import Circle, PointKind
+from structures.models import ReceptionPoint
+from structures.text import normalize
 
 RECEPTION_MODES = [
     ("sur-place", "Sur place"),
@@ -127,3 +130,53 @@ class PointFilterSet(django_filters.FilterSet):
             shown = choices.get(value, choices.get(str(value), "")) if choices else ""
             active.append((field.label, shown))
         return active
+
+
+class StructureFilterSet(django_filters.FilterSet):
+    """Filters of the structures listing of the API: the point filters that make sense for a
+    structure, with the same names and values."""
+
+    q = django_filters.CharFilter(label="Nom", method="filter_name", max_length=100)
+    departement = django_filters.ChoiceFilter(
+        label="Département",
+        method="filter_department",
+        choices=PointFilterSet.base_filters["departement"].extra["choices"],
+        error_messages=unknown("Département"),
+    )
+    public = django_filters.ChoiceFilter(
+        label="Public",
+        method="filter_public",
+        choices=PointFilterSet.base_filters["public"].extra["choices"],
+        error_messages=unknown("Public"),
+    )
+    niveau = django_filters.ChoiceFilter(
+        label="Niveau de service",
+        field_name="levels__level",
+        choices=LEVEL_CHOICES,
+        error_messages=unknown("Niveau de service"),
+    )
+    cercle = django_filters.ChoiceFilter(
+        label="Cercle du SPRO",
+        field_name="network__circle",
+        choices=PointFilterSet.base_filters["cercle"].extra["choices"],
+        error_messages=unknown("Cercle"),
+    )
+    reseau = django_filters.ChoiceFilter(
+        label="Réseau",
+        field_name="network__slug",
+        choices=PointFilterSet.base_filters["reseau"].extra["choices"],
+        error_messages=unknown("Réseau"),
+    )
+
+    def filter_name(self, queryset, name, value):
+        for word in normalize(value).split():
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
+    def filter_department(self, queryset, name, value):
+        """Competent in the department, or with a published point there."""
+        points = ReceptionPoint.objects.published().filter(structure_id=OuterRef("pk"), commune__department=value)
+        return queryset.filter(Q(competence_departments=value) | Exists(points)).distinct()
+
+    def filter_public(self, queryset, name, value):
+        return queryset.filter(publics__slug__in=[value, "tout-public"]).distinct()

@@ -195,9 +195,11 @@ class NearestResults:
     # Margin on the radius expected to hold the k nearest (1.5² ≈ 2.25 times the points needed).
     MARGIN = 1.5
 
-    def __init__(self, queryset, latitude, longitude, radius_km):
+    def __init__(self, queryset, latitude, longitude, radius_km, rows=None):
         self.queryset = queryset
         self.latitude, self.longitude, self.radius_km = latitude, longitude, radius_km
+        # What each result fetches with it (the public page and the API need different things).
+        self.rows = rows or row_queryset
         self._count = None
 
     def _capped_count(self, radius_km):
@@ -241,7 +243,7 @@ class NearestResults:
                 .values("pk")[start:stop]
             )
             nearest = list(
-                row_queryset(ReceptionPoint.objects.filter(pk__in=ranked)).by_distance(self.latitude, self.longitude)
+                self.rows(ReceptionPoint.objects.filter(pk__in=ranked)).by_distance(self.latitude, self.longitude)
             )
             if len(nearest) >= stop - start or radius >= self.radius_km:
                 return nearest
@@ -287,6 +289,9 @@ class SearchOutcome:
     searched: bool = False
     # Every result, unordered and unpaginated: what the map shows.
     scope: object = None
+    # The filtered points before the radius, and the radius searched (unlimited without a place).
+    filtered: object = None
+    search_radius_km: int = UNLIMITED_KM
 
     @property
     def place(self):
@@ -306,6 +311,16 @@ def row_queryset(queryset):
     return queryset.select_related("structure__network", "commune").prefetch_related(
         Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
         Prefetch("closures", queryset=Closure.objects.order_by("starts_on")),
+    )
+
+
+def open_data_rows(queryset):
+    """What a point's open-data shape reads (annuaire.serializers.point_data), in a fixed number
+    of queries whatever the number of points."""
+    return (
+        row_queryset(queryset.prefetch_related(None))
+        .select_related("host_structure")
+        .prefetch_related("publics", "levels", "structure__publics", "structure__levels")
     )
 
 
@@ -351,27 +366,34 @@ def run_search(params, paginate=True):
         UNLIMITED_KM if place is None or place.kind == "departement" or resolution.name_words else outcome.radius_km
     )
     outcome.scope = queryset if place is None else queryset.within(place.latitude, place.longitude, radius)
+    outcome.filtered, outcome.search_radius_km = queryset, radius
     if not paginate:
         return outcome
     if place is None:
         results = queryset.order_by("structure__name", "kind", "name", "pk")
     else:
         results = NearestResults(queryset, place.latitude, place.longitude, radius)
-
-    paginator = Paginator(results, PAGE_SIZE)
-    outcome.count = paginator.count
-    outcome.count_capped = getattr(results, "count_capped", False)
-    try:
-        outcome.page = paginator.page(data["page"])
-    except EmptyPage:
-        if outcome.count:
-            outcome.errors.append(f"Cette page n'existe pas : il y a {paginator.num_pages} page(s) de résultats.")
-            return outcome
-        outcome.page = None
+    if not paginate_results(outcome, results, data["page"]):
+        return outcome
     outcome.rows = to_rows(outcome.page.object_list if outcome.page else [], place)
     if outcome.count == 0 and place is not None:
         add_way_out(outcome, queryset, place)
     return outcome
+
+
+def paginate_results(outcome, results, number):
+    """Fill the outcome's page and counts; False (with an error) for a page beyond the last."""
+    paginator = Paginator(results, PAGE_SIZE)
+    outcome.count = paginator.count
+    outcome.count_capped = getattr(results, "count_capped", False)
+    try:
+        outcome.page = paginator.page(number)
+    except EmptyPage:
+        if outcome.count:
+            outcome.errors.append(f"Cette page n'existe pas : il y a {paginator.num_pages} page(s) de résultats.")
+            return False
+        outcome.page = None
+    return True
 
 
 def add_way_out(outcome, queryset, place):

@@ -28,7 +28,7 @@ def home(request):
 
 def search(request):
     outcome = run_search(request.GET)
-    geojson_url = reverse("annuaire:api-points-geojson")
+    geojson_url = reverse("annuaire:map-points")
     if request.GET:
         geojson_url += "?" + request.GET.urlencode()
     context = {"outcome": outcome, "geojson_url": geojson_url}
@@ -87,7 +87,7 @@ def structure_detail(request, slug):
         slug=slug,
     )
     communes = structure.competence_communes.order_by("name").values_list("name", flat=True)
-    geojson_url = f"{reverse('annuaire:api-points-geojson')}?structure={structure.slug}"
+    geojson_url = f"{reverse('annuaire:map-points')}?structure={structure.slug}"
     return render(
         request,
         "annuaire/structure_detail.html",

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "corsheaders",
     "structures",
     "annuaire",
 ]
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Open data may be read from any site's JavaScript (GET only, no credentials): see CORS_* below.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -168,3 +171,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="WARNING")},
 }
+
+# --- Open data API (/api/v1/) ---------------------------------------------------------------
+# Any origin may read the API from a browser; nothing else is allowed, and no cookie is involved.
+CORS_URLS_REGEX = r"^/api/v1/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
+CORS_PREFLIGHT_MAX_AGE = 86400
+
+# Requests per client IP address (documented on /donnees/). Exports of the whole directory are
+# heavier than a page of results, hence their own, lower limit. Behind a reverse proxy, set
+# RATELIMIT_IP_META_KEY (for example HTTP_X_FORWARDED_FOR) so that clients are told apart.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", default="120/m")
+API_EXPORT_RATE_LIMIT = env_str("API_EXPORT_RATE_LIMIT", default="30/m")
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY") or None
+# How long a client or a shared cache may reuse an answer without asking again (seconds).
+API_MAX_AGE = 300

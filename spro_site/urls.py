@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views import defaults
 
+from annuaire import api
 from structures.dashboard import dashboard
 
 admin.site.site_header = "Annuaire SPRO — administration"
@@ -13,3 +15,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("annuaire.urls")),
 ]
+
+
+def page_not_found(request, exception):
+    """The site's 404 page; under /api/, a JSON answer like every other of the API."""
+    if request.path.startswith("/api/"):
+        return api.not_found(request, exception)
+    return defaults.page_not_found(request, exception)
+
+
+handler404 = page_not_found

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from structures import reference
 from structures.models import Commune, Department, Network, Public, ServiceLevel
+from structures.signals import mark_data_changed
 from structures.text import normalize
 from structures.validators import is_inside_region
 
@@ -124,6 +125,7 @@ def load_communes(path=COMMUNES_CSV):
     created = sum(1 for commune in communes if commune.insee_code not in existing)
     for code, prefecture in reference.PREFECTURES.items():
         Department.objects.filter(code=code).update(prefecture_id=prefecture)
+    mark_data_changed()
     return LoadReport(created=created, updated=len(communes) - created)
 
 

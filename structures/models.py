@@ -5,7 +5,7 @@ Invariants that the database can hold are constraints in Meta; the others live i
 """
 
 import math
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -86,6 +86,33 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DataVersion(models.Model):
+    """When the public data last changed (one row): what open data's ETag and Last-Modified come
+    from. Written by structures.signals.mark_data_changed(), never by hand."""
+
+    changed_at = models.DateTimeField("dernière modification des données publiques")
+
+    class Meta:
+        verbose_name = "version des données"
+        verbose_name_plural = "version des données"
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="data_version_single_row")]
+
+    def __str__(self):
+        return f"Données modifiées le {timezone.localtime(self.changed_at):%d/%m/%Y à %H:%M:%S}"
+
+    @classmethod
+    def stamp(cls):
+        now = timezone.now()
+        if not cls.objects.filter(pk=1).update(changed_at=now):
+            cls.objects.update_or_create(pk=1, defaults={"changed_at": now})
+
+    @classmethod
+    def current(cls):
+        """The time of the last change (the epoch when nothing was ever recorded)."""
+        changed_at = cls.objects.filter(pk=1).values_list("changed_at", flat=True).first()
+        return changed_at or datetime(2000, 1, 1, tzinfo=UTC)
 
 
 # --- Territories -----------------------------------------------------------------------------

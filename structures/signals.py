@@ -1,21 +1,78 @@
-"""Keep cached public values in step with the data."""
+"""Keep what is derived from the public data in step with it: the data version that open data's
+validators (ETag, Last-Modified) come from, and the cached values computed from the whole directory.
+
+Every save or deletion of a record the public sees, and every change of its many-to-many links,
+marks the data as changed. The mark is written once, when the transaction commits: a rolled-back
+import changes nothing, and a 10,000-row import writes it once instead of holding a lock on it
+for the whole import. Bulk paths (bulk_create, update) send no signal and call
+mark_data_changed() themselves.
+"""
+
+import threading
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from structures.models import ReceptionPoint, Structure
+from structures.models import (
+    Closure,
+    Commune,
+    DataVersion,
+    Department,
+    Network,
+    OpeningHours,
+    Public,
+    ReceptionPoint,
+    ServiceLevel,
+    Structure,
+)
 
-# Keys of values computed from the whole directory (bulk paths clear them themselves).
+# Keys of values computed from the whole directory.
 DEMO_DATA_SHOWN = "demo_data_shown"
 DATA_CACHE_KEYS = [DEMO_DATA_SHOWN]
+PUBLIC_MODELS = [Structure, ReceptionPoint, OpeningHours, Closure, Network, Public, ServiceLevel, Commune, Department]
+PUBLIC_LINKS = [
+    Structure.levels.through,
+    Structure.publics.through,
+    Structure.competence_departments.through,
+    Structure.competence_communes.through,
+    ReceptionPoint.publics.through,
+    ReceptionPoint.levels.through,
+]
+
+_pending = threading.local()
 
 
 def clear_data_cache():
     cache.delete_many(DATA_CACHE_KEYS)
 
 
-@receiver([post_save, post_delete], sender=ReceptionPoint)
-@receiver([post_save, post_delete], sender=Structure)
-def data_changed(sender, **kwargs):
+def mark_data_changed():
+    """Stamp the data version and clear the caches once the current transaction commits (at once
+    outside a transaction). Calls within one transaction end in a single write."""
+    _pending.changed = True
+    transaction.on_commit(_record_change)
+
+
+def _record_change():
+    if not getattr(_pending, "changed", False):
+        return
+    _pending.changed = False
+    DataVersion.stamp()
     clear_data_cache()
+
+
+def _on_change(sender, **kwargs):
+    mark_data_changed()
+
+
+def _on_link_change(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        mark_data_changed()
+
+
+for model in PUBLIC_MODELS:
+    receiver([post_save, post_delete], sender=model, dispatch_uid=f"data-changed-{model.__name__}")(_on_change)
+for link in PUBLIC_LINKS:
+    receiver(m2m_changed, sender=link, dispatch_uid=f"data-changed-{link.__name__}")(_on_link_change)

@@ -27,7 +27,7 @@ from structures.models import (
     ServiceLevel,
     Structure,
 )
-from structures.signals import clear_data_cache
+from structures.signals import mark_data_changed
 from structures.text import normalize
 
 BATCH_SIZE = 1000
@@ -226,7 +226,7 @@ def load_demo_data(scale=1, seed=SEED):
         report.points += len(points)
         report.opening_hours += len(hours)
         report.closures += len(closures)
-    transaction.on_commit(clear_data_cache)
+    mark_data_changed()
     transaction.on_commit(refresh_statistics)
     return report
 

@@ -44,10 +44,12 @@ def test_large_figures_use_french_digit_grouping(client, django_db_blocker):
     assert value[1] == "\xa0"
 
 
-def test_demo_banner_only_with_demo_data(client):
+def test_demo_banner_only_with_demo_data(client, django_capture_on_commit_callbacks):
     ReceptionPointFactory()
     assert "Site de démonstration" not in client.get("/").content.decode()
-    ReceptionPointFactory(is_demo=True)
+    # The cached answer is cleared when the change is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        ReceptionPointFactory(is_demo=True)
     assert "Site de démonstration" in client.get("/").content.decode()
 
 

@@ -178,8 +178,8 @@ def test_public_pages_set_no_cookie(client, point, url):
 
 def test_structure_page_maps_its_points(client, point):
     html = client.get(point.structure.get_absolute_url()).content.decode()
-    assert f'data-geojson-url="/api/v1/lieux.geojson?structure={point.structure.slug}"' in html
-    data = client.get(reverse("annuaire:api-points-geojson"), {"structure": point.structure.slug}).json()
+    assert f'data-geojson-url="/carte/lieux.geojson?structure={point.structure.slug}"' in html
+    data = client.get(reverse("annuaire:map-points"), {"structure": point.structure.slug}).json()
     assert sorted(f["properties"]["name"] for f in data["features"]) == [
         "Mission Locale du Forez — Montbrison",
         "Permanence de Boën",

@@ -1,0 +1,301 @@
+"""HTTP side of open data: validators and caching, rate limits, keyset pagination, streamed exports.
+
+Caching. Every answer carries an ETag and a Last-Modified computed from the data's last change
+(structures.models.DataVersion, stamped on every save) and from the last change of visibility
+that dates alone cause (a label that started or ended, a closure that ended): a label ending at
+midnight changes what is public without anyone saving anything. Conditional requests get 304
+through Django's own `condition` decorator. Answers that depend on the minute (« ouvert
+maintenant ») are validated per minute and carry no Last-Modified.
+"""
+
+import base64
+import csv
+import hashlib
+import ipaddress
+import json
+from datetime import datetime, time, timedelta
+from functools import wraps
+
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max, Q
+from django.http import JsonResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import condition, require_safe
+from django_ratelimit.core import is_ratelimited
+
+from annuaire.serializers import CSV_LIST_SEPARATOR
+from structures.enums import LabelStatus
+from structures.models import Closure, DataVersion, Structure
+from structures.spreadsheets import neutralise
+
+# Changes whenever the shape of an answer changes, so that no client keeps an old one.
+SHAPE_VERSION = "1"
+JSON_OPTIONS = {"ensure_ascii": False}
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+CHUNK_SIZE = 1000
+TRUE_VALUES = ("1", "on", "oui", "true")
+SEPARATORS = {"virgule": ",", "point-virgule": ";"}
+
+
+def json_error(message, status, errors=None):
+    return JsonResponse(
+        {"error": message, "errors": errors or [message]}, status=status, json_dumps_params=JSON_OPTIONS
+    )
+
+
+# --- Validators --------------------------------------------------------------------------------
+
+
+def _midnight(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def visibility_changed_at(today):
+    """Start of the last day on which dates alone changed what the public sees (a label starting,
+    the day after a label or a closure ended)."""
+    labels = Structure.objects.filter(label_status=LabelStatus.GRANTED).aggregate(
+        started=Max("label_start", filter=Q(label_start__lte=today)),
+        ended=Max("label_end", filter=Q(label_end__lt=today)),
+    )
+    closure_ended = Closure.objects.filter(ends_on__lt=today).aggregate(ended=Max("ends_on"))["ended"]
+    days = [labels["started"]] + [day + timedelta(days=1) for day in (labels["ended"], closure_ended) if day]
+    days = [day for day in days if day]
+    return _midnight(max(days)) if days else None
+
+
+def minute_dependent(request):
+    return request.GET.get("ouvert", "").lower() in TRUE_VALUES
+
+
+def validators(request):
+    """(etag, last_modified) of the answer to this request, computed once per request."""
+    if not hasattr(request, "_open_data_validators"):
+        changed = DataVersion.current()
+        today = timezone.localdate()
+        key = f"opendata-visibility:{changed.isoformat()}:{today.isoformat()}"
+        visibility = cache.get_or_set(key, lambda: visibility_changed_at(today), 3600)
+        last_modified = max(filter(None, [changed, visibility]))
+        parts = [SHAPE_VERSION, changed.isoformat(), today.isoformat(), request.get_full_path()]
+        if minute_dependent(request):
+            parts.append(timezone.localtime().strftime("%H:%M"))
+            last_modified = None
+        etag = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+        request._open_data_validators = (f'"{etag}"', last_modified)
+    return request._open_data_validators
+
+
+def _etag(request, *args, **kwargs):
+    return validators(request)[0]
+
+
+def _last_modified(request, *args, **kwargs):
+    return validators(request)[1]
+
+
+# --- Rate limits --------------------------------------------------------------------------------
+
+
+def client_address(group, request):
+    """The client's address as the rate limits count it: from REMOTE_ADDR, or from the header a
+    reverse proxy fills (RATELIMIT_IP_META_KEY, first address of the list); an IPv6 address counts
+    for its /64 network, as one subscriber usually holds a whole /64. A request without a readable
+    address shares one counter with the others in that case, rather than failing."""
+    raw = request.META.get(settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR", "")
+    try:
+        address = ipaddress.ip_address(raw.split(",")[0].strip())
+    except ValueError:
+        return "adresse-inconnue"
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return str(address)
+
+
+def _rate(setting):
+    return lambda group, request: getattr(settings, setting)
+
+
+RATE_UNITS = {"s": ("seconde", 1), "m": ("minute", 60), "h": ("heure", 3600), "d": ("jour", 86400)}
+
+
+def rate_label(rate):
+    """« 120/m » → « 120 requêtes par minute » (for the documentation page)."""
+    count, _, period = rate.partition("/")
+    multiple, unit = period[:-1], period[-1:]
+    name = RATE_UNITS.get(unit, ("minute", 60))[0]
+    if multiple:
+        return f"{count} requêtes en {multiple} {name}s"
+    return f"{count} requêtes par {name}"
+
+
+def too_many_requests():
+    response = json_error(
+        "Trop de requêtes depuis votre adresse : attendez une minute avant de reprendre. "
+        "Pour tout récupérer d'un coup, utilisez les exports complets (voir /donnees/).",
+        status=429,
+    )
+    response["Retry-After"] = "60"
+    return response
+
+
+def open_data(export=False):
+    """Decorator of every open-data view: GET or HEAD only, rate-limited per client address,
+    conditional (ETag, Last-Modified, 304) and cacheable by anyone for API_MAX_AGE seconds."""
+    setting = "API_EXPORT_RATE_LIMIT" if export else "API_RATE_LIMIT"
+
+    def decorator(view):
+        conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(view)
+
+        @require_safe
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            group = "api-export" if export else "api"
+            if is_ratelimited(request, group=group, key=client_address, rate=_rate(setting), increment=True):
+                return too_many_requests()
+            response = conditional(request, *args, **kwargs)
+            if response.status_code in (200, 304):
+                max_age = 60 if minute_dependent(request) else settings.API_MAX_AGE
+                patch_cache_control(response, public=True, max_age=max_age)
+            else:
+                # An error is not a version of the data: nothing to revalidate.
+                for header in ("ETag", "Last-Modified"):
+                    response.headers.pop(header, None)
+                patch_cache_control(response, no_cache=True)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+# --- Keyset pagination ---------------------------------------------------------------------------
+
+
+class CursorError(ValueError):
+    pass
+
+
+def encode_cursor(pk):
+    return base64.urlsafe_b64encode(f"v1:{pk}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(value):
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+        prefix, pk = raw.split(":")
+        if prefix != "v1" or not pk.isdigit():
+            raise ValueError
+        return int(pk)
+    except ValueError as error:
+        raise CursorError("Curseur invalide : reprenez le lien « next » de la page précédente.") from error
+
+
+class ListingForm(forms.Form):
+    """Where a listing resumes (the `next` link's cursor) and how many items a page holds."""
+
+    curseur = forms.CharField(required=False, max_length=100)
+    par_page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_PAGE_SIZE,
+        error_messages={
+            "invalid": "« par_page » doit être un nombre entier.",
+            "min_value": "« par_page » doit être 1 ou plus.",
+            "max_value": f"« par_page » vaut au plus {MAX_PAGE_SIZE}.",
+        },
+    )
+
+    def clean_curseur(self):
+        value = self.cleaned_data["curseur"]
+        if not value:
+            return None
+        try:
+            return decode_cursor(value)
+        except CursorError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    def clean_par_page(self):
+        return self.cleaned_data["par_page"] or DEFAULT_PAGE_SIZE
+
+
+def form_errors(form):
+    return [message for messages in form.errors.values() for message in messages]
+
+
+def keyset_page(queryset, after, size):
+    """The `size` items after the one with primary key `after`, in primary-key order, and
+    whether more follow. Unlike page numbers, a record added or removed meanwhile never makes a
+    reuser see an item twice or miss one."""
+    if after is not None:
+        queryset = queryset.filter(pk__gt=after)
+    items = list(queryset.order_by("pk")[: size + 1])
+    return items[:size], len(items) > size
+
+
+def next_link(request, url, last_pk):
+    params = request.GET.copy()
+    params["curseur"] = encode_cursor(last_pk)
+    return request.build_absolute_uri(f"{url}?{params.urlencode()}")
+
+
+# --- Streamed exports ----------------------------------------------------------------------------
+
+
+def stream_json_array(prefix, items, suffix):
+    """`prefix` + items as a JSON array + `suffix`, written item by item (bounded memory)."""
+    yield prefix + "["
+    for index, item in enumerate(items):
+        yield ("," if index else "") + json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+    yield "]" + suffix
+
+
+def geojson_response(features):
+    response = StreamingHttpResponse(
+        stream_json_array('{"type":"FeatureCollection","features":', features, "}"),
+        content_type="application/geo+json; charset=utf-8",
+    )
+    return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_cell(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return CSV_LIST_SEPARATOR.join(str(item) for item in value)
+    return neutralise(value)
+
+
+def csv_response(rows, columns, filename, separator=","):
+    """UTF-8 with a byte order mark (spreadsheets then read accents right), one header row.
+    Text a spreadsheet would run as a formula is written behind a space."""
+    writer = csv.writer(_Echo(), delimiter=separator, lineterminator="\r\n")
+
+    def lines():
+        yield "\ufeff" + writer.writerow(columns)
+        for row in rows:
+            yield writer.writerow([csv_cell(row[column]) for column in columns])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class CsvForm(forms.Form):
+    separateur = forms.ChoiceField(
+        required=False,
+        choices=[(key, key) for key in SEPARATORS],
+        error_messages={
+            "invalid_choice": "Séparateur inconnu : « %(value)s ». Choisissez « virgule » ou « point-virgule »."
+        },
+    )
+
+    def clean_separateur(self):
+        return SEPARATORS[self.cleaned_data["separateur"] or "virgule"]
