@@ -226,12 +226,12 @@ def networks(request):
 
 @open_data(export=True)
 def data_inclusion_structures(request):
-    return stream_data_inclusion(data_inclusion.structures(request))
+    return stream_data_inclusion(data_inclusion.structures(request.build_absolute_uri))
 
 
 @open_data(export=True)
 def data_inclusion_services(request):
-    return stream_data_inclusion(data_inclusion.services(request))
+    return stream_data_inclusion(data_inclusion.services(request.build_absolute_uri))
 
 
 def stream_data_inclusion(items):

@@ -5,6 +5,8 @@ published reception point and level, so that each service has the address, hours
 modes of the place where it is given. Every value of a reference list comes from the schema's own
 lists (https://gip-inclusion.github.io/data-inclusion-schema/); the tests validate the whole
 export against the schema's pydantic models and its JSON Schema.
+
+    structures(absolute)  # absolute: turns a path of the site into a full address
 """
 
 from datetime import UTC
@@ -114,7 +116,7 @@ def published_points():
     return open_data_rows(ReceptionPoint.objects.published())
 
 
-def structures(request):
+def structures(absolute):
     """Every published structure, with the address and hours of its main place."""
     today = timezone.localdate()
     main_first = published_points().order_by("structure_id", "kind", "pk")
@@ -134,7 +136,7 @@ def structures(request):
             "nom": short_name(structure.name),
             "date_maj": day_of_change(structure.updated_at),
             "description": text_or_none(structure.description),
-            "lien_source": request.build_absolute_uri(reverse("annuaire:structure", args=[structure.slug])),
+            "lien_source": absolute(reverse("annuaire:structure", args=[structure.slug])),
             "siret": structure.siret if len(structure.siret) == 14 and structure.siret.isdigit() else None,
             "telephone": e164(structure.phone) or (e164(main.phone) if main else None),
             "courriel": structure.email or (main.email if main and main.email else None),
@@ -157,7 +159,7 @@ def service_publics(publics):
     return ["tous-publics"] if "tous-publics" in slugs else sorted(slugs)
 
 
-def services(request):
+def services(absolute):
     """One service per published point and level of service it offers (level 1 at least: every
     SPRO place gives a first level of information)."""
     today = timezone.localdate()
@@ -182,7 +184,7 @@ def services(request):
                 "id": identifier(f"{point.slug}--niveau-{level}"),
                 "nom": service["nom"],
                 "description": LEVEL_DESCRIPTIONS[level],
-                "lien_source": request.build_absolute_uri(reverse("annuaire:point", args=[point.slug])),
+                "lien_source": absolute(reverse("annuaire:point", args=[point.slug])),
                 "date_maj": day_of_change(point.updated_at),
                 "type": service["type"],
                 "thematiques": service["thematiques"],

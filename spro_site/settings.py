@@ -172,6 +172,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="WARNING")},
 }
 
+# Public address of the site, for links written outside a request (files exported by a command).
+SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000")
+
 # --- Open data API (/api/v1/) ---------------------------------------------------------------
 # Any origin may read the API from a browser; nothing else is allowed, and no cookie is involved.
 CORS_URLS_REGEX = r"^/api/v1/.*$"

@@ -109,7 +109,10 @@ def day_schedule(day, hours, closures):
     if full_closure:
         return DaySchedule(day, [], full_closure.message)
     if exceptional:
-        slots = sorted(Slot(closure.opens, closure.closes, closure.message) for closure in exceptional)
+        slots = sorted(
+            {Slot(closure.opens, closure.closes, closure.message) for closure in exceptional},
+            key=lambda slot: (slot.opens, slot.closes),
+        )
         return DaySchedule(day, slots, exceptional[0].message)
     if is_public_holiday(day):
         return DaySchedule(day, [], f"Jour férié ({public_holiday_name(day)})")

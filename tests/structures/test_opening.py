@@ -8,7 +8,7 @@ import pytest
 
 from structures.enums import Recurrence
 from structures.models import OpeningHours, ReceptionPoint
-from structures.opening import format_time, is_public_holiday, opening_state, recurrences_on
+from structures.opening import day_schedule, format_time, is_public_holiday, opening_state, recurrences_on
 from tests.structures.factories import ClosureFactory, ReceptionPointFactory
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +153,18 @@ def test_format_time():
 def test_place_without_hours_says_so():
     state = opening_state([], [], at(2026, 11, 24, 10, 0))
     assert (state.known, state.label) == (False, "Horaires non communiqués")
+
+
+def test_two_exceptional_openings_on_the_same_day_are_both_kept():
+    """Found by the OpenStreetMap agreement test: two exceptional-hours periods covering one day
+    made the slots unsortable."""
+    from types import SimpleNamespace
+
+    def exceptional(opens, closes):
+        return SimpleNamespace(
+            starts_on=date(2026, 12, 1), ends_on=date(2026, 12, 3), opens=time(*opens), closes=time(*closes),
+            message="Horaires exceptionnels",
+        )  # fmt: skip
+
+    schedule = day_schedule(date(2026, 12, 2), [], [exceptional((14, 0), (16, 0)), exceptional((9, 0), (11, 0))])
+    assert [(slot.opens, slot.closes) for slot in schedule.slots] == [(time(9), time(11)), (time(14), time(16))]
