@@ -24,7 +24,7 @@ SEARCHES = {
     "Lyon, 20 km, jeunes + sans rendez-vous": "/recherche/?q=Lyon&rayon=20&public=jeunes-16-25&sans_rdv=1",
     "Saint-Étienne, 20 km, niveau 2 + accessible": "/recherche/?q=saint+etienne&rayon=20&niveau=2&accessible=1",
     "JSON : Grenoble, 20 km, réseau + sans rendez-vous": "/api/v1/lieux?q=grenoble&rayon=20&reseau=mission-locale&sans_rdv=1",
-    "GeoJSON de la carte : Lyon, 20 km, jeunes + sans rendez-vous": "/api/v1/lieux.geojson?q=Lyon&rayon=20&public=jeunes-16-25&sans_rdv=1",
+    "GeoJSON de la carte : Lyon, 20 km, jeunes + sans rendez-vous": "/carte/lieux.geojson?q=Lyon&rayon=20&public=jeunes-16-25&sans_rdv=1",
 }
 
 TIMING_SCRIPT = """

@@ -458,3 +458,30 @@ def test_unknown_api_addresses_answer_404_in_json(client):
         assert (response.status_code, response["Content-Type"]) == (404, "application/json"), path
         assert response.json()["error"]
     assert client.get("/page-inconnue/")["Content-Type"].startswith("text/html")
+
+
+# --- The documentation page ---------------------------------------------------------------------------
+
+
+def test_open_data_page_documents_fields_licence_frequency_and_working_examples(client, settings):
+    settings.API_RATE_LIMIT, settings.API_EXPORT_RATE_LIMIT = "120/m", "30/m"
+    point = ReceptionPointFactory(commune_insee="15014")
+    response = client.get(reverse("annuaire:open-data"))
+    assert response.status_code == 200
+    assert not response.cookies
+    html = response.content.decode()
+    assert "Licence Ouverte / Open Licence 2.0 (Etalab)" in html
+    assert "Fréquence de mise à jour" in html
+    assert "120 requêtes par minute" in html
+    assert "30 requêtes par minute" in html
+    for field in POINT_FIELDS:
+        assert f"<code>{field}</code>" in html, field
+    examples = set(re.findall(r'href="(http://testserver/api/v1/[^"]+)"', html))
+    assert len(examples) >= 12
+    for url in examples:
+        response = client.get(url.replace("&amp;", "&"))
+        assert response.status_code == 200, url
+    # The Cantal example finds the point placed in Aurillac.
+    cantal = json_body(client.get("/api/v1/lieux.geojson?departement=15"))
+    assert [feature["id"] for feature in cantal["features"]] == [point.slug]
+    assert reverse("annuaire:open-data") in client.get(reverse("annuaire:home")).content.decode()

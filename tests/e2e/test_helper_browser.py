@@ -81,6 +81,7 @@ def test_the_helper_with_the_keyboard_only_and_without_javascript(live_server, b
         "/mentions-legales/",
         "/donnees-personnelles/",
         "/mise-a-jour-des-donnees/",
+        "/donnees/",
     ],
 )
 def test_helper_screens_and_content_pages_are_accessible(live_server, page, mission_locale, axe_violations, url):

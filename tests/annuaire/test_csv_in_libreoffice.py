@@ -1,0 +1,76 @@
+"""The CSV exports open in a real spreadsheet with their accents intact: LibreOffice (headless)
+converts them to XLSX, which is read back cell by cell.
+
+LibreOffice is Debian's `libreoffice-calc-nogui`. In CI its absence is a failure, never a skip."""
+
+import os
+import shutil
+import subprocess
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from tests.annuaire.api_helpers import body
+from tests.structures.factories import ReceptionPointFactory, StructureFactory
+
+pytestmark = pytest.mark.django_db
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.fixture
+def soffice():
+    if SOFFICE is None:
+        message = "LibreOffice est introuvable : apt-get install -y --no-install-recommends libreoffice-calc-nogui"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return SOFFICE
+
+
+def open_in_libreoffice(soffice, tmp_path, content, import_options):
+    """Convert a CSV file to XLSX with LibreOffice and return the rows of its first sheet."""
+    source = tmp_path / "export.csv"
+    source.write_bytes(content)
+    command = [
+        soffice,
+        f"-env:UserInstallation=file://{tmp_path}/profile",
+        "--headless",
+        "--norestore",
+        f"--infilter=CSV:{import_options}",
+        "--convert-to",
+        "xlsx",
+        "--outdir",
+        str(tmp_path),
+        str(source),
+    ]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    sheet = openpyxl.load_workbook(tmp_path / "export.xlsx", read_only=True).active
+    return [[cell if cell is not None else "" for cell in row] for row in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize(
+    ("separator", "import_options"),
+    # The separator and the quote given, as LibreOffice's import dialog shows them; the character
+    # set left to LibreOffice, which reads it from the byte order mark.
+    [("virgule", "44,34"), ("point-virgule", "59,34")],
+)
+def test_csv_opens_in_libreoffice_with_accents_intact(client, soffice, tmp_path, separator, import_options):
+    structure = StructureFactory(name="Maison de l'information sur la formation et l'emploi de Vénissieux")
+    point = ReceptionPointFactory(
+        structure=structure,
+        name="Espace « Orientation » — Saint-Étienne, Œuvre-Ça-Ère",
+        commune_insee="42218",
+        accessibility_details="Accès de plain-pied, boucle magnétique à l'accueil",
+    )
+    content = body(client.get(reverse("annuaire:api-points-csv"), {"separateur": separator}))
+    rows = open_in_libreoffice(soffice, tmp_path, content, import_options)
+    header, values = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    assert header[:3] == ["id", "name", "kind"]
+    assert values["name"] == point.name
+    assert values["structure_name"] == structure.name
+    assert values["commune"] == "Saint-Étienne"
+    assert values["accessibility_details"] == point.accessibility_details
+    # The postal code stays text-like enough to keep its digits.
+    assert str(values["postal_code"]).startswith("42")
