@@ -7,6 +7,8 @@ without one they are a listing in a stable order, read page after page through t
 (keyset pagination).
 """
 
+import re
+
 from django.db.models import Count, Q
 from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -49,6 +51,8 @@ from annuaire.serializers import (
 )
 from structures.models import Network, ReceptionPoint, Structure, great_circle_km
 from structures.text import normalize
+
+INSEE_CODE = re.compile(r"^\d[\dAB]\d{3}$")
 
 
 def json_response(data, status=200):
@@ -255,13 +259,15 @@ def openapi(request):
 def communes(request):
     """Suggestions for the search box: communes whose name starts like the query; with `code`, the
     commune with that INSEE code (used by the admin's « Position de la commune »)."""
-    code = request.GET.get("code", "")[:5]
+    code = request.GET.get("code", "")
     if code:
+        if not INSEE_CODE.match(code):
+            return json_response({"error": f"« {code[:10]} » n'est pas un code INSEE de commune."}, status=404)
         resolution = resolve("", commune_code=code)
         if resolution.message:
             return json_response({"error": resolution.message}, status=404)
         return json_response({"results": [resolution.place.as_json() | {"label": resolution.place.label}]})
-    query = request.GET.get("q", "")[:100]
+    query = request.GET.get("q", "")[:100].replace("\x00", "")
     if len(normalize(query)) < 2:
         return json_response({"results": []})
     resolution = resolve(query)

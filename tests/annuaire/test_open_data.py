@@ -485,3 +485,19 @@ def test_open_data_page_documents_fields_licence_frequency_and_working_examples(
     cantal = json_body(client.get("/api/v1/lieux.geojson?departement=15"))
     assert [feature["id"] for feature in cantal["features"]] == [point.slug]
     assert reverse("annuaire:open-data") in client.get(reverse("annuaire:home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("annuaire:api-communes", {"code": "\x00"}),
+        ("annuaire:api-communes", {"q": "ly\x00on"}),
+        ("annuaire:api-points", {"q": "ly\x00on"}),
+        ("annuaire:api-points", {"structure": "\x00"}),
+        ("annuaire:api-points", {"curseur": "\x00"}),
+        ("annuaire:api-structures", {"q": "\x00"}),
+    ],
+)
+def test_a_nul_character_never_reaches_the_database(client, name, params):
+    """Found by the generated requests on PostgreSQL, which refuses NUL in text."""
+    assert api(client, name, params).status_code in (200, 400, 404)

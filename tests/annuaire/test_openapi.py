@@ -5,7 +5,9 @@ import math
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator
@@ -122,10 +124,23 @@ def test_detail_answers_conform_to_the_document(client, directory, document):
         assert "404" in document["paths"][path]["get"]["responses"]
 
 
-def test_generated_requests_never_get_a_server_error(directory):
+@pytest.fixture
+def wsgi_application():
+    """Django's WSGI application, called in the test's own transaction: like Django's test client,
+    it must not close the database connection at the start and end of each request."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def test_generated_requests_never_get_a_server_error(directory, wsgi_application):
     """At least 2,000 requests generated from the document (schemathesis), each answer checked
     against it: no 5xx, documented status codes, content types and bodies."""
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", wsgi_application)
     operations = [result.ok() for result in schema.get_all_operations()]
     with_parameters = [operation for operation in operations if operation.definition.raw.get("parameters")]
     per_operation = math.ceil(GENERATED_REQUESTS / len(with_parameters))
