@@ -10,7 +10,7 @@ without one they are a listing in a stable order, read page after page through t
 import re
 
 from django.db.models import Count, Q
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -27,10 +27,10 @@ from annuaire.opendata import (
     form_errors,
     geojson_response,
     json_error,
+    json_stream_response,
     keyset_page,
     next_link,
     open_data,
-    stream_json_array,
 )
 from annuaire.search import (
     CANDIDATES_SHOWN,
@@ -230,16 +230,12 @@ def networks(request):
 
 @open_data(export=True)
 def data_inclusion_structures(request):
-    return stream_data_inclusion(data_inclusion.structures(request.build_absolute_uri))
+    return json_stream_response(data_inclusion.structures(request.build_absolute_uri))
 
 
 @open_data(export=True)
 def data_inclusion_services(request):
-    return stream_data_inclusion(data_inclusion.services(request.build_absolute_uri))
-
-
-def stream_data_inclusion(items):
-    return StreamingHttpResponse(stream_json_array("", items, ""), content_type="application/json; charset=utf-8")
+    return json_stream_response(data_inclusion.services(request.build_absolute_uri))
 
 
 def not_found(request, exception=None):

@@ -422,6 +422,7 @@ TYPE_LABELS = {
     "boolean": "vrai / faux",
     "array": "liste",
 }
+LIST_LABELS = {"string": "liste de textes", "integer": "liste de nombres entiers", "number": "liste de nombres"}
 
 
 def _type_label(schema):
@@ -430,7 +431,7 @@ def _type_label(schema):
     main = next(kind for kind in kinds if kind != "null")
     label = TYPE_LABELS[main]
     if main == "array":
-        label = f"liste de {TYPE_LABELS[schema['items'].get('type', 'string')]}s"
+        label = LIST_LABELS[schema["items"].get("type", "string")]
     if schema.get("format") == "date":
         label = "date (AAAA-MM-JJ)"
     elif schema.get("format") == "date-time":

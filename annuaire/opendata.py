@@ -252,12 +252,14 @@ def stream_json_array(prefix, items, suffix):
     yield "]" + suffix
 
 
+def json_stream_response(items, content_type="application/json; charset=utf-8", prefix="", suffix=""):
+    return StreamingHttpResponse(stream_json_array(prefix, items, suffix), content_type=content_type)
+
+
 def geojson_response(features):
-    response = StreamingHttpResponse(
-        stream_json_array('{"type":"FeatureCollection","features":', features, "}"),
-        content_type="application/geo+json; charset=utf-8",
+    return json_stream_response(
+        features, "application/geo+json; charset=utf-8", '{"type":"FeatureCollection","features":', "}"
     )
-    return response
 
 
 class _Echo:

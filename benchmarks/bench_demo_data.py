@@ -48,6 +48,25 @@ def measure(scale, database_url):
     return json.loads(run([PYTHON, "-c", LOAD_SCRIPT, str(scale)], env).splitlines()[-1])
 
 
+def production_env(database_url, **extra):
+    """Environment of a benchmark process: production settings (DEBUG off) on `database_url`."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": "benchmark-only",
+        "ALLOWED_HOSTS": "testserver",
+        "DJANGO_SETTINGS_MODULE": "spro_site.settings",
+        **extra,
+    }
+
+
+def load_scale(env, scale):
+    run([PYTHON, "manage.py", "migrate", "-v0"], env)
+    run([PYTHON, "manage.py", "load_reference_data"], env)
+    run([PYTHON, "manage.py", "load_demo_data", "--scale", str(scale)], env)
+
+
 def with_database(kind, scale, callback):
     if kind == "sqlite":
         with tempfile.TemporaryDirectory() as folder:

@@ -11,13 +11,12 @@ off, after one warm-up; the peak memory of that process is reported too.
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_demo_data import PYTHON, run, with_database
+from bench_demo_data import PYTHON, load_scale, production_env, run, with_database
 
 EXPORTS = {
     "GeoJSON de tous les lieux": "/api/v1/lieux.geojson",
@@ -53,19 +52,8 @@ print(json.dumps(out))
 
 
 def measure(scale, database_url, repeat):
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "false",
-        "SECRET_KEY": "benchmark-only",
-        "ALLOWED_HOSTS": "testserver",
-        "API_RATE_LIMIT": "1000000/m",
-        "API_EXPORT_RATE_LIMIT": "1000000/m",
-        "DJANGO_SETTINGS_MODULE": "spro_site.settings",
-    }
-    run([PYTHON, "manage.py", "migrate", "-v0"], env)
-    run([PYTHON, "manage.py", "load_reference_data"], env)
-    run([PYTHON, "manage.py", "load_demo_data", "--scale", str(scale)], env)
+    env = production_env(database_url, API_RATE_LIMIT="1000000/m", API_EXPORT_RATE_LIMIT="1000000/m")
+    load_scale(env, scale)
     return json.loads(run([PYTHON, "-c", TIMING_SCRIPT, json.dumps(EXPORTS), str(repeat)], env).splitlines()[-1])
 
 
@@ -82,8 +70,8 @@ def main():
     print(f"Exports complets sur {options.database} : médiane du temps serveur et taille, par échelle")
     for label in EXPORTS:
         figures = "   ".join(
-            f"échelle {scale} : {results[scale][label]['median_ms'] / 1000:.2f} s, "
-            f"{results[scale][label]['bytes'] / 1_000_000:.1f} Mo"
+            f"échelle {scale} : {results[scale][label]['median_ms'] / 1000:.2f} s, ".replace(".", ",")
+            + f"{results[scale][label]['bytes'] / 1_000_000:.1f} Mo".replace(".", ",")
             for scale in options.scales
         )
         print(f"{label:<42} {figures}")

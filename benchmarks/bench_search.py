@@ -12,13 +12,12 @@ template), with DEBUG off, after a warm-up.
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_demo_data import PYTHON, run, with_database
+from bench_demo_data import PYTHON, load_scale, production_env, run, with_database
 
 SEARCHES = {
     "Lyon, 20 km, jeunes + sans rendez-vous": "/recherche/?q=Lyon&rayon=20&public=jeunes-16-25&sans_rdv=1",
@@ -55,18 +54,8 @@ print(json.dumps(out))
 
 
 def measure(scale, database_url, repeat):
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "false",
-        "SECRET_KEY": "benchmark-only",
-        "ALLOWED_HOSTS": "testserver",
-        "STATIC_NO_MANIFEST": "true",
-        "DJANGO_SETTINGS_MODULE": "spro_site.settings",
-    }
-    run([PYTHON, "manage.py", "migrate", "-v0"], env)
-    run([PYTHON, "manage.py", "load_reference_data"], env)
-    run([PYTHON, "manage.py", "load_demo_data", "--scale", str(scale)], env)
+    env = production_env(database_url, STATIC_NO_MANIFEST="true")
+    load_scale(env, scale)
     return json.loads(run([PYTHON, "-c", TIMING_SCRIPT, json.dumps(SEARCHES), str(repeat)], env).splitlines()[-1])
 
 

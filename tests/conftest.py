@@ -52,10 +52,6 @@ def pytest_report_header(config):
     return f"Base de données : {database['ENGINE'].rsplit('.', 1)[-1]} ({database['NAME']})"
 
 
-def chromium_available():
-    return bool(shutil.which(CHROMIUM_PATH))
-
-
 def is_xdist_worker(config):
     return hasattr(config, "workerinput")
 
@@ -64,19 +60,33 @@ def is_xdist_worker(config):
 browser_tests = {"passed": 0, "left_out": False}
 
 
+# Tests that need a program from Debian: (marker, what, program, how to install it).
+EXTERNAL_PROGRAMS = [
+    ("browser", "les tests navigateur", CHROMIUM_PATH, "apt-get install -y chromium"),
+    (
+        "libreoffice",
+        "l'ouverture des CSV dans LibreOffice",
+        "soffice",
+        "apt-get install -y --no-install-recommends libreoffice-calc-nogui",
+    ),
+]
+left_out = []
+
+
 def pytest_configure(config):
-    """Browser tests need Debian's Chromium. In CI its absence is an error, never a skip; on a
-    developer's machine the browser tests are left out, and the summary says so."""
-    if chromium_available():
-        return
-    if os.environ.get("CI") and not is_xdist_worker(config):
-        raise pytest.UsageError(
-            f"Chromium est introuvable ({CHROMIUM_PATH}) : les tests navigateur ne peuvent pas tourner en CI. "
-            "Installez-le : apt-get install -y chromium"
-        )
-    existing = config.option.markexpr
-    config.option.markexpr = f"({existing}) and not browser" if existing else "not browser"
-    browser_tests["left_out"] = True
+    """Some tests need a program from Debian (Chromium, LibreOffice). In CI its absence is an
+    error, never a skip; on a developer's machine those tests are left out, and the summary says so."""
+    for marker, what, program, install in EXTERNAL_PROGRAMS:
+        if shutil.which(program):
+            continue
+        if os.environ.get("CI") and not is_xdist_worker(config):
+            raise pytest.UsageError(
+                f"{program} est introuvable : {what} ne peuvent pas tourner en CI. Installez-le : {install}"
+            )
+        existing = config.option.markexpr
+        config.option.markexpr = f"({existing}) and not {marker}" if existing else f"not {marker}"
+        left_out.append((what, program, install))
+    browser_tests["left_out"] = any(program == CHROMIUM_PATH for _, program, _ in left_out)
 
 
 def pytest_runtest_logreport(report):
@@ -85,13 +95,11 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    if browser_tests["left_out"]:
+    for what, program, install in left_out:
         terminalreporter.write_line(
-            f"Tests navigateur non lancés : Chromium absent ({CHROMIUM_PATH}). "
-            "Installez-le (apt-get install -y chromium) pour les lancer.",
-            yellow=True,
+            f"Non lancés : {what} ({program} absent). Installez-le ({install}) pour les lancer.", yellow=True
         )
-    else:
+    if not browser_tests["left_out"]:
         terminalreporter.write_line(f"Tests navigateur réussis dans Chromium : {browser_tests['passed']}.")
 
 

@@ -1,10 +1,9 @@
 """The CSV exports open in a real spreadsheet with their accents intact: LibreOffice (headless)
 converts them to XLSX, which is read back cell by cell.
 
-LibreOffice is Debian's `libreoffice-calc-nogui`. In CI its absence is a failure, never a skip."""
+LibreOffice is Debian's `libreoffice-calc-nogui` (see tests/conftest.py: in CI its absence is a
+failure; elsewhere these tests are left out and the summary says so)."""
 
-import os
-import shutil
 import subprocess
 
 import openpyxl
@@ -14,27 +13,15 @@ from django.urls import reverse
 from tests.annuaire.api_helpers import body
 from tests.structures.factories import ReceptionPointFactory, StructureFactory
 
-pytestmark = pytest.mark.django_db
-
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+pytestmark = [pytest.mark.django_db, pytest.mark.libreoffice]
 
 
-@pytest.fixture
-def soffice():
-    if SOFFICE is None:
-        message = "LibreOffice est introuvable : apt-get install -y --no-install-recommends libreoffice-calc-nogui"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return SOFFICE
-
-
-def open_in_libreoffice(soffice, tmp_path, content, import_options):
+def open_in_libreoffice(tmp_path, content, import_options):
     """Convert a CSV file to XLSX with LibreOffice and return the rows of its first sheet."""
     source = tmp_path / "export.csv"
     source.write_bytes(content)
     command = [
-        soffice,
+        "soffice",
         f"-env:UserInstallation=file://{tmp_path}/profile",
         "--headless",
         "--norestore",
@@ -56,7 +43,7 @@ def open_in_libreoffice(soffice, tmp_path, content, import_options):
     # set left to LibreOffice, which reads it from the byte order mark.
     [("virgule", "44,34"), ("point-virgule", "59,34")],
 )
-def test_csv_opens_in_libreoffice_with_accents_intact(client, soffice, tmp_path, separator, import_options):
+def test_csv_opens_in_libreoffice_with_accents_intact(client, tmp_path, separator, import_options):
     structure = StructureFactory(name="Maison de l'information sur la formation et l'emploi de Vénissieux")
     point = ReceptionPointFactory(
         structure=structure,
@@ -65,7 +52,7 @@ def test_csv_opens_in_libreoffice_with_accents_intact(client, soffice, tmp_path,
         accessibility_details="Accès de plain-pied, boucle magnétique à l'accueil",
     )
     content = body(client.get(reverse("annuaire:api-points-csv"), {"separateur": separator}))
-    rows = open_in_libreoffice(soffice, tmp_path, content, import_options)
+    rows = open_in_libreoffice(tmp_path, content, import_options)
     header, values = rows[0], dict(zip(rows[0], rows[1], strict=True))
     assert header[:3] == ["id", "name", "kind"]
     assert values["name"] == point.name
