@@ -50,6 +50,8 @@ def test_a_filter_updates_the_results_and_the_address(live_server, page, places)
     expect(page.get_by_role("status").filter(has_text="1 lieu d'accueil")).to_have_count(1)
     page.go_back()
     expect(page.get_by_role("heading", name=re.compile("^3 lieux d'accueil"))).to_be_visible()
+    # Let the map's data request end before the database is emptied for the next test.
+    page.wait_for_load_state("networkidle")
 
 
 def test_map_marker_opens_the_place(live_server, page, places):
