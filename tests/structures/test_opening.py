@@ -5,6 +5,7 @@ import zoneinfo
 from datetime import date, time
 
 import pytest
+from django.db import connection
 
 from structures.enums import Recurrence
 from structures.models import OpeningHours, ReceptionPoint
@@ -168,3 +169,21 @@ def test_two_exceptional_openings_on_the_same_day_are_both_kept():
 
     schedule = day_schedule(date(2026, 12, 2), [], [exceptional((14, 0), (16, 0)), exceptional((9, 0), (11, 0))])
     assert [(slot.opens, slot.closes) for slot in schedule.slots] == [(time(9), time(11)), (time(14), time(16))]
+
+
+def test_open_now_after_analyze():
+    """With the planner's statistics filled (the demo loader runs ANALYZE), a place open only in the
+    afternoon is not « open » in the morning: SQLite 3.40 answered wrongly a multi-value IN on the
+    slots' index followed by a range on their opening time."""
+    afternoon = ReceptionPointFactory()
+    OpeningHours.objects.create(point=afternoon, weekday=1, opens=time(14), closes=time(17))
+    others = ReceptionPointFactory.create_batch(30)
+    OpeningHours.objects.bulk_create(
+        OpeningHours(point=other, weekday=day, opens=time(9), closes=time(12)) for other in others for day in range(5)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    # Tuesday 24 November 2026 is the 4th Tuesday: weekly, 2nd-and-4th and last-of-the-month slots apply.
+    assert not ReceptionPoint.objects.open_at(at(2026, 11, 24, 10, 0)).filter(pk=afternoon.pk).exists()
+    assert ReceptionPoint.objects.open_at(at(2026, 11, 24, 15, 0)).filter(pk=afternoon.pk).exists()
+    assert ReceptionPoint.objects.open_at(at(2026, 11, 24, 10, 0)).filter(pk=others[0].pk).exists()
