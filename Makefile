@@ -10,11 +10,12 @@ PYTEST_ARGS ?=
 export DEBUG ?= true
 
 .DEFAULT_GOAL := help
-.PHONY: help run test setup-db createsuperuser lint format clean
+.PHONY: help run serve-prod test setup-db createsuperuser lint format clean
 
 help:
 	@echo "make run   installe, prépare la base (référentiels + démo) et sert le site sur http://127.0.0.1:$(PORT)"
 	@echo "make test  installe puis lance toute la suite de tests sur la base par défaut"
+	@echo "make serve-prod  sert le site comme en production (gunicorn, PostgreSQL, Redis ; voir README)"
 	@echo "make lint  vérifie le style (ruff, djlint) et les migrations"
 
 $(BIN)/python:
@@ -36,6 +37,10 @@ setup-db: $(VENV)/.installed-base
 
 run: setup-db
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# As in production: PostgreSQL (DATABASE_URL), Redis (REDIS_URL), DEBUG off, gunicorn (bin/serve-prod).
+serve-prod: $(VENV)/.installed-base
+	bin/serve-prod
 
 createsuperuser: setup-db
 	$(MANAGE) createsuperuser

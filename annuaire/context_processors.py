@@ -1,6 +1,6 @@
 from django.conf import settings
-from django.core.cache import cache
 
+from spro_site.cache import get_or_compute
 from structures.models import ReceptionPoint
 from structures.signals import DEMO_DATA_SHOWN
 
@@ -17,4 +17,4 @@ def site(request):
 def demo_data_shown():
     """Whether demo places are public: the layout then warns that some data is fictional.
     Cached; structures.signals clears it when the data changes."""
-    return cache.get_or_set(DEMO_DATA_SHOWN, lambda: ReceptionPoint.objects.published().demo().exists(), 300)
+    return get_or_compute(DEMO_DATA_SHOWN, lambda: ReceptionPoint.objects.published().demo().exists(), 300)

@@ -18,7 +18,6 @@ from functools import wraps
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Max, Q
 from django.http import JsonResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -26,9 +25,11 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_safe
 from django_ratelimit.core import is_ratelimited
 
+from annuaire.caching import data_version, shared_cache
 from annuaire.serializers import CSV_LIST_SEPARATOR
+from spro_site.cache import get_or_compute, guarded
 from structures.enums import LabelStatus
-from structures.models import Closure, DataVersion, Structure
+from structures.models import Closure, Structure
 from structures.spreadsheets import neutralise
 
 # Changes whenever the shape of an answer changes, so that no client keeps an old one.
@@ -74,10 +75,10 @@ def minute_dependent(request):
 def validators(request):
     """(etag, last_modified) of the answer to this request, computed once per request."""
     if not hasattr(request, "_open_data_validators"):
-        changed = DataVersion.current()
+        changed = data_version(request)
         today = timezone.localdate()
         key = f"opendata-visibility:{changed.isoformat()}:{today.isoformat()}"
-        visibility = cache.get_or_set(key, lambda: visibility_changed_at(today), 3600)
+        visibility = get_or_compute(key, lambda: visibility_changed_at(today), 3600)
         last_modified = max(filter(None, [changed, visibility]))
         parts = [SHAPE_VERSION, changed.isoformat(), today.isoformat(), request.get_full_path()]
         if minute_dependent(request):
@@ -147,13 +148,17 @@ def open_data(export=False):
     setting = "API_EXPORT_RATE_LIMIT" if export else "API_RATE_LIMIT"
 
     def decorator(view):
-        conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(view)
+        conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(shared_cache(view))
 
         @require_safe
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             group = "api-export" if export else "api"
-            if is_ratelimited(request, group=group, key=client_address, rate=_rate(setting), increment=True):
+            # An unreachable cache server lets the request through rather than failing it.
+            limited = guarded(
+                lambda: is_ratelimited(request, group=group, key=client_address, rate=_rate(setting), increment=True)
+            )
+            if limited:
                 return too_many_requests()
             response = conditional(request, *args, **kwargs)
             if response.status_code in (200, 304):

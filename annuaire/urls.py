@@ -2,29 +2,34 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from annuaire import api, pages, views
+from annuaire.caching import shared_cache
 from annuaire.sitemaps import SITEMAPS
 
 app_name = "annuaire"
 
+# shared_cache: served from the shared cache for the current minute (annuaire/caching.py); the
+# open-data views of /api/v1/ are cached by their own decorator (annuaire/opendata.py). Not the
+# error-report form: its signed timestamp must be fresh.
+
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("recherche/", views.search, name="search"),
-    path("quelle-structure/", views.helper, name="helper"),
-    path("le-spro/", pages.spro, name="spro"),
-    path("reseaux/", pages.networks, name="networks"),
-    path("accessibilite/", pages.accessibility, name="accessibility"),
-    path("mentions-legales/", pages.legal, name="legal"),
-    path("donnees-personnelles/", pages.privacy, name="privacy"),
-    path("mise-a-jour-des-donnees/", pages.data, name="data"),
-    path("lieux/<slug:slug>/", views.point_detail, name="point"),
+    path("", shared_cache(views.home), name="home"),
+    path("recherche/", shared_cache(views.search), name="search"),
+    path("quelle-structure/", shared_cache(views.helper), name="helper"),
+    path("le-spro/", shared_cache(pages.spro), name="spro"),
+    path("reseaux/", shared_cache(pages.networks), name="networks"),
+    path("accessibilite/", shared_cache(pages.accessibility), name="accessibility"),
+    path("mentions-legales/", shared_cache(pages.legal), name="legal"),
+    path("donnees-personnelles/", shared_cache(pages.privacy), name="privacy"),
+    path("mise-a-jour-des-donnees/", shared_cache(pages.data), name="data"),
+    path("lieux/<slug:slug>/", shared_cache(views.point_detail), name="point"),
     path("lieux/<slug:slug>/signaler/", views.report_error, name="report-error"),
-    path("lieux/<slug:slug>/signaler/merci/", views.report_error_thanks, name="report-error-thanks"),
-    path("structures/<slug:slug>/", views.structure_detail, name="structure"),
-    path("reseaux/<slug:slug>/", views.network_detail, name="network"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots"),
-    path("donnees/", pages.open_data, name="open-data"),
-    path("carte/lieux.geojson", api.map_points, name="map-points"),
+    path("lieux/<slug:slug>/signaler/merci/", shared_cache(views.report_error_thanks), name="report-error-thanks"),
+    path("structures/<slug:slug>/", shared_cache(views.structure_detail), name="structure"),
+    path("reseaux/<slug:slug>/", shared_cache(views.network_detail), name="network"),
+    path("sitemap.xml", shared_cache(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", shared_cache(views.robots_txt), name="robots"),
+    path("donnees/", shared_cache(pages.open_data), name="open-data"),
+    path("carte/lieux.geojson", shared_cache(api.map_points), name="map-points"),
     path("api/v1/openapi.json", api.openapi, name="api-openapi"),
     path("api/v1/lieux", api.points, name="api-points"),
     path("api/v1/lieux.geojson", api.points_geojson, name="api-points-geojson"),
@@ -36,5 +41,5 @@ urlpatterns = [
     path("api/v1/reseaux", api.networks, name="api-networks"),
     path("api/v1/data-inclusion/structures.json", api.data_inclusion_structures, name="api-di-structures"),
     path("api/v1/data-inclusion/services.json", api.data_inclusion_services, name="api-di-services"),
-    path("api/v1/communes", api.communes, name="api-communes"),
+    path("api/v1/communes", shared_cache(api.communes), name="api-communes"),
 ]

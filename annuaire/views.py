@@ -130,7 +130,9 @@ def network_detail(request, slug):
 
 def robots_txt(request):
     sitemap_url = request.build_absolute_uri(reverse("annuaire:sitemap"))
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", "Allow: /", f"Sitemap: {sitemap_url}", ""]
+    # The back office is not named here: its address is configuration (ADMIN_URL), and its pages
+    # ask search engines not to index them.
+    lines = ["User-agent: *", "Disallow: /api/", "Allow: /", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 

@@ -56,6 +56,8 @@ def production_env(database_url, **extra):
         "DEBUG": "false",
         "SECRET_KEY": "benchmark-only",
         "ALLOWED_HOSTS": "testserver",
+        # Plain HTTP through the test client, as behind a proxy that ends TLS.
+        "SECURE_SSL_REDIRECT": "false",
         "DJANGO_SETTINGS_MODULE": "spro_site.settings",
         **extra,
     }

@@ -10,7 +10,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
-from spro_site.env import env_bool, env_list, env_str
+from spro_site import csp
+from spro_site.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -24,6 +25,12 @@ if not SECRET_KEY:
     SECRET_KEY = get_random_secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default="127.0.0.1,localhost")
+
+# Where the back office lives (« admin/ » unless told otherwise): a path of its own makes it
+# harder to find for robots trying passwords; it is never listed in robots.txt or the sitemap.
+ADMIN_URL = env_str("ADMIN_URL", default="admin/").strip("/") + "/"
+if ADMIN_URL == "/":
+    raise ImproperlyConfigured("ADMIN_URL must not be empty: the public site lives at the root.")
 
 INSTALLED_APPS = [
     "spro_site.apps.SproAdminConfig",
@@ -41,17 +48,22 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "corsheaders",
+    "django_permissions_policy",
     "structures",
     "annuaire",
 ]
 
 MIDDLEWARE = [
+    # First, so that it compresses what every other middleware has written (pages, API, exports).
+    # Django adds random bytes to each compressed answer against the BREACH attack.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Open data may be read from any site's JavaScript (GET only, no credentials): see CORS_* below.
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,13 +115,19 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "spro_site.wsgi.application"
 
+# Persistent connections, checked before each request reuses them: after a database restart,
+# the next request reconnects instead of failing.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=600,
+        conn_max_age=env_int("CONN_MAX_AGE", default=600),
         conn_health_checks=True,
     )
 }
+# While PostgreSQL restarts, a request waits for it (spro_site/db/postgresql) rather than failing.
+DATABASE_CONNECT_RETRY_SECONDS = env_int("DATABASE_CONNECT_RETRY_SECONDS", default=10)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "spro_site.db.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One connection per request is enough for SQLite, and it cannot be shared between threads.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -130,7 +148,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -193,3 +211,53 @@ API_EXPORT_RATE_LIMIT = env_str("API_EXPORT_RATE_LIMIT", default="30/m")
 RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY") or None
 # How long a client or a shared cache may reuse an answer without asking again (seconds).
 API_MAX_AGE = 300
+
+# --- Cache -----------------------------------------------------------------------------------
+# Redis when REDIS_URL is set (shared by every app server: pages, API answers, rate limits);
+# otherwise each process keeps its own in memory, which is enough for one server.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", default="spro"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "spro"}}
+# Public pages and API answers kept in that cache for the current minute (annuaire/caching.py).
+PAGE_CACHE = env_bool("PAGE_CACHE", default=True)
+
+# --- Security --------------------------------------------------------------------------------
+# Production (DEBUG false) is secure by default: HTTPS only, HSTS, secure cookies. Behind a
+# reverse proxy that ends TLS, set SECURE_PROXY_SSL_HEADER=true so that Django trusts its
+# X-Forwarded-Proto header (and make sure the proxy always sets it).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+if env_bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = csp.policy(MAP_TILES_URL)
+# Geolocation (« autour de moi ») for the site itself; every other powerful feature refused.
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "camera": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "fullscreen": [],
+    "browsing-topics": [],
+}
+# Cookies exist in the back office only (public pages set none): secure, HttpOnly, SameSite.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# A back-office session lasts a working day.
+SESSION_COOKIE_AGE = 8 * 3600

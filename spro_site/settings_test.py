@@ -13,3 +13,8 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # The generated-request tests send thousands of requests from one address; one test lowers it.
 API_RATE_LIMIT = API_EXPORT_RATE_LIMIT = "100000/m"
+# The test client and the live server speak plain HTTP; the HTTPS headers are tested with
+# secure requests (tests/test_security.py).
+SECURE_SSL_REDIRECT = False
+# Each test sees its own data at once: the page cache is switched on only by the tests of it.
+PAGE_CACHE = False

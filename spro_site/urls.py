@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views import defaults
@@ -11,8 +12,8 @@ admin.site.index_title = "Gestion de l'annuaire"
 admin.site.index_template = "admin/spro_index.html"
 
 urlpatterns = [
-    path("admin/tableau-de-bord/", admin.site.admin_view(dashboard), name="admin-dashboard"),
-    path("admin/", admin.site.urls),
+    path(f"{settings.ADMIN_URL}tableau-de-bord/", admin.site.admin_view(dashboard), name="admin-dashboard"),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("", include("annuaire.urls")),
 ]
 

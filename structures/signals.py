@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from spro_site.cache import guarded
 from structures.models import (
     Closure,
     Commune,
@@ -45,7 +46,7 @@ _pending = threading.local()
 
 
 def clear_data_cache():
-    cache.delete_many(DATA_CACHE_KEYS)
+    guarded(cache.delete_many, DATA_CACHE_KEYS)
 
 
 def mark_data_changed():

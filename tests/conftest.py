@@ -7,6 +7,8 @@ factories of tests/structures/factories.py.
 
 import os
 import shutil
+import socket
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -15,6 +17,8 @@ from structures.models import Department
 from structures.roles import ensure_roles
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# A Redis server for the tests of the shared cache (database 15, emptied by them).
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def load_all_reference_data():
@@ -60,24 +64,43 @@ def is_xdist_worker(config):
 browser_tests = {"passed": 0, "left_out": False}
 
 
-# Tests that need a program from Debian: (marker, what, program, how to install it).
+def redis_answers():
+    address = urlsplit(TEST_REDIS_URL)
+    try:
+        socket.create_connection((address.hostname, address.port or 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+# Tests that need a program or a server from Debian:
+# (marker, what, program, how to install it, whether it is there).
 EXTERNAL_PROGRAMS = [
-    ("browser", "les tests navigateur", CHROMIUM_PATH, "apt-get install -y chromium"),
+    (
+        "browser",
+        "les tests navigateur",
+        CHROMIUM_PATH,
+        "apt-get install -y chromium",
+        lambda: shutil.which(CHROMIUM_PATH),
+    ),
     (
         "libreoffice",
         "l'ouverture des CSV dans LibreOffice",
         "soffice",
         "apt-get install -y --no-install-recommends libreoffice-calc-nogui",
+        lambda: shutil.which("soffice"),
     ),
+    ("redis", "les tests du cache partagé Redis", TEST_REDIS_URL, "apt-get install -y redis-server", redis_answers),
 ]
 left_out = []
 
 
 def pytest_configure(config):
-    """Some tests need a program from Debian (Chromium, LibreOffice). In CI its absence is an
-    error, never a skip; on a developer's machine those tests are left out, and the summary says so."""
-    for marker, what, program, install in EXTERNAL_PROGRAMS:
-        if shutil.which(program):
+    """Some tests need a program or a server from Debian (Chromium, LibreOffice, Redis). In CI its
+    absence is an error, never a skip; on a developer's machine those tests are left out, and the
+    summary says so."""
+    for marker, what, program, install, available in EXTERNAL_PROGRAMS:
+        if available():
             continue
         if os.environ.get("CI") and not is_xdist_worker(config):
             raise pytest.UsageError(

@@ -151,7 +151,6 @@ def test_robots_txt(client):
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response.content.decode().splitlines() == [
         "User-agent: *",
-        "Disallow: /admin/",
         "Disallow: /api/",
         "Allow: /",
         "Sitemap: http://testserver/sitemap.xml",

@@ -1,0 +1,236 @@
+"""Load test of the production set-up: gunicorn + PostgreSQL + Redis, on 127.0.0.1 only.
+
+    .venv/bin/python benchmarks/load_test.py                      # 50 clients, 60 s, the three runs
+    .venv/bin/python benchmarks/load_test.py --runs cache --duration 20
+
+The site is started by bin/serve-prod (as `make serve-prod` does) on a throw-away PostgreSQL
+database with the demo data, Redis database 1 as the shared cache, on 127.0.0.1:8765. wrk (Debian
+package `wrk`) then sends, from `--connections` concurrent clients for `--duration` seconds, a mix
+of what a campaign brings: home page, searches by commune or postal code (with and without
+filters) and their map data, place and structure pages, API calls (search, place, commune
+suggestions). Three runs:
+
+- `cache`: the shared page cache on (the default in production), starting empty;
+- `sans-cache`: PAGE_CACHE=false, every page computed;
+- `redemarrage`: as `cache`, PostgreSQL restarted a third of the way through the run
+  (pg_ctlcluster … restart, which ends every open connection): the errors are the requests lost.
+
+Rate limits are raised for the run (one address sends everything). The figures are written to
+benchmarks/results/load_test.json and printed as a table.
+"""
+
+import argparse
+import csv
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+import psycopg
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+REDIS_URL = "redis://127.0.0.1:6379/1"
+BIND = "127.0.0.1:8765"
+BASE_URL = f"http://{BIND}"
+RUNS = ["cache", "sans-cache", "redemarrage"]
+FILTERS = [{}, {}, {"public": "jeunes-16-25"}, {"niveau": "2"}, {"sans_rdv": "1"}, {"ouvert": "1"}, {"cercle": "2"}]
+
+
+def largest_communes(count=60):
+    with open(ROOT / "fixtures" / "communes-ara.csv", encoding="utf-8") as source:
+        rows = sorted(csv.DictReader(source), key=lambda row: -int(row["population"] or 0))
+    return rows[:count]
+
+
+def fetch_json(path):
+    with urllib.request.urlopen(BASE_URL + path, timeout=30) as response:
+        return json.load(response)
+
+
+def build_paths(count, seed=2026):
+    """The addresses of one run, in a fixed pseudo-random order: about 10 % home, 30 % searches
+    (with their map data), 30 % place pages, 10 % structure pages, 20 % API."""
+    rng = random.Random(seed)
+    points = fetch_json("/api/v1/lieux?par_page=1000")["results"]
+    communes = largest_communes()
+    paths = []
+    for _ in range(count):
+        draw = rng.random()
+        commune = rng.choice(communes)
+        place = rng.choice([commune["name"], commune["postal_codes"].split(";")[0].split(" ")[0]])
+        query = urlencode({"q": place, **rng.choice(FILTERS)})
+        point = rng.choice(points)
+        if draw < 0.10:
+            paths.append("/")
+        elif draw < 0.30:
+            paths.append(f"/recherche/?{query}")
+        elif draw < 0.40:
+            paths.append(f"/carte/lieux.geojson?{query}")
+        elif draw < 0.70:
+            paths.append(f"/lieux/{point['id']}/")
+        elif draw < 0.80:
+            paths.append(f"/structures/{point['structure_id']}/")
+        elif draw < 0.90:
+            paths.append(f"/api/v1/lieux?{query}")
+        elif draw < 0.95:
+            paths.append(f"/api/v1/lieux/{point['id']}")
+        else:
+            paths.append("/api/v1/communes?" + urlencode({"q": commune["name"][:4]}))
+    return paths
+
+
+def check_paths(paths):
+    """Every address answers 200 before the run: an error during the run is then the server's."""
+    for path in sorted(set(paths)):
+        with urllib.request.urlopen(BASE_URL + path, timeout=60) as response:
+            if response.status != 200:
+                raise SystemExit(f"{path} a répondu {response.status}")
+
+
+def start_server(database_url, page_cache):
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "BIND": BIND,
+        "PAGE_CACHE": "true" if page_cache else "false",
+        "SECRET_KEY": "load-test-only",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "API_RATE_LIMIT": "10000000/m",
+        "API_EXPORT_RATE_LIMIT": "10000000/m",
+        "GUNICORN_ACCESS_LOG": "",
+        "LOG_LEVEL": "ERROR",
+    }
+    log = open(tempfile.mktemp(prefix="spro-load-", suffix=".log"), "w")  # noqa: SIM115
+    server = subprocess.Popen(
+        [str(ROOT / "bin" / "serve-prod")],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"Le serveur s'est arrêté au démarrage : voir {log.name}")
+        try:
+            with urllib.request.urlopen(BASE_URL + "/", timeout=5) as response:
+                if response.status == 200:
+                    return server, log
+        except OSError:
+            time.sleep(1)
+    raise SystemExit(f"Le serveur n'a pas démarré en 10 minutes : voir {log.name}")
+
+
+def stop_server(server):
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=60)
+
+
+def restart_postgresql(after_seconds, report):
+    time.sleep(after_seconds)
+    version = sorted(os.listdir("/etc/postgresql"))[-1]
+    started = time.monotonic()
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
+        check=True,
+        capture_output=True,
+    )
+    report["restart_seconds"] = round(time.monotonic() - started, 2)
+    report["restart_at_seconds"] = after_seconds
+
+
+def run_wrk(paths_file, connections, duration):
+    result = subprocess.run(
+        [
+            "wrk",
+            f"--threads={min(connections, 2)}",
+            f"--connections={connections}",
+            f"--duration={duration}s",
+            "--timeout=30s",
+            f"--script={ROOT / 'benchmarks' / 'load_test.lua'}",
+            BASE_URL,
+        ],
+        env={**os.environ, "LOAD_TEST_PATHS": paths_file},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", nargs="+", choices=RUNS, default=RUNS)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--duration", type=int, default=60)
+    parser.add_argument("--paths", type=int, default=5000, help="addresses in the mix (default 5,000)")
+    options = parser.parse_args()
+
+    name = f"spro_load_{os.getpid()}"
+    database_url = f"postgres://postgres@127.0.0.1:5432/{name}"
+    results = {}
+    paths_file = tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False)  # noqa: SIM115
+    try:
+        for run in options.runs:
+            redis.Redis.from_url(REDIS_URL).flushdb()
+            server, log = start_server(database_url, page_cache=run != "sans-cache")
+            try:
+                if not results:
+                    paths = build_paths(options.paths)
+                    paths_file.write("\n".join(paths) + "\n")
+                    paths_file.close()
+                    check_paths(paths)
+                    redis.Redis.from_url(REDIS_URL).flushdb()
+                report = {}
+                restart = None
+                if run == "redemarrage":
+                    restart = threading.Thread(target=restart_postgresql, args=(options.duration // 3, report))
+                    restart.start()
+                report.update(run_wrk(paths_file.name, options.connections, options.duration))
+                if restart:
+                    restart.join()
+                report["requests_per_second"] = round(report["requests"] / report["seconds"], 1)
+                results[run] = report
+                print(f"{run}: {json.dumps(report)}", flush=True)
+            finally:
+                stop_server(server)
+                log.close()
+    finally:
+        os.unlink(paths_file.name)
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    output = ROOT / "benchmarks" / "results" / "load_test.json"
+    output.parent.mkdir(exist_ok=True)
+    output.write_text(
+        json.dumps({"connections": options.connections, "duration": options.duration, **results}, indent=2)
+    )
+    print()
+    print(f"{options.connections} clients, {options.duration} s, {len(set(paths))} adresses différentes")
+    print("| essai | requêtes | req/s | p50 | p95 | p99 | erreurs 5xx | autres erreurs |")
+    print("|---|---|---|---|---|---|---|---|")
+    for run, report in results.items():
+        other = sum(report[key] for key in ("connect_errors", "read_errors", "write_errors", "timeouts", "status_4xx"))
+        print(
+            f"| {run} | {report['requests']} | {report['requests_per_second']} | {report['p50_ms']} ms "
+            f"| {report['p95_ms']} ms | {report['p99_ms']} ms | {report['status_5xx']} | {other} |"
+        )
+    if "redemarrage" in results:
+        restart = results["redemarrage"]
+        print(f"PostgreSQL redémarré à {restart['restart_at_seconds']} s, en {restart['restart_seconds']} s.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Shared cache of public pages and API answers: served from the cache, invalidated by a change
+of the data or of the minute, never storing what must not be shared; Redis when configured."""
+
+import datetime
+import uuid
+import zoneinfo
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from tests.conftest import TEST_REDIS_URL
+from tests.structures.factories import ReceptionPointFactory
+
+pytestmark = pytest.mark.django_db
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+MONDAY_10AM = datetime.datetime(2026, 11, 23, 10, 0, 5, tzinfo=PARIS)
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings, monkeypatch):
+    settings.PAGE_CACHE = True
+    monkeypatch.setattr("django.utils.timezone.now", lambda: MONDAY_10AM)
+
+
+@pytest.fixture
+def point():
+    return ReceptionPointFactory(name="CIO de Vienne", commune_insee="38544")
+
+
+def test_a_page_is_computed_once_then_served_from_the_cache(client, point, django_assert_num_queries):
+    url = f"/lieux/{point.slug}/"
+    first = client.get(url)
+    assert first.status_code == 200
+    # Only the data version is read: no search, no template.
+    with django_assert_num_queries(1):
+        second = client.get(url)
+    assert served_from_cache(second)
+    assert second.content == first.content
+    with django_assert_num_queries(1):
+        assert client.head(url).status_code == 200
+
+
+def test_a_committed_change_is_shown_at_the_next_request(client, point, django_capture_on_commit_callbacks):
+    url = f"/lieux/{point.slug}/"
+    assert "CIO de Vienne" in client.get(url).content.decode()
+    point.name = "CIO de Vienne — nouvelle adresse"
+    point.save()
+    # Not committed yet (the test's transaction): the published version has not changed.
+    assert "nouvelle adresse" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        point.save()
+    assert "CIO de Vienne — nouvelle adresse" in client.get(url).content.decode()
+
+
+def served_from_cache(response):
+    """The test client records the templates rendered: a page from the cache rendered none."""
+    return response.status_code == 200 and response.context is None
+
+
+def test_each_minute_has_its_own_copy(client, point, monkeypatch):
+    url = f"/lieux/{point.slug}/"
+    assert not served_from_cache(client.get(url))
+    monkeypatch.setattr("django.utils.timezone.now", lambda: MONDAY_10AM + datetime.timedelta(seconds=50))
+    assert served_from_cache(client.get(url))
+    # « Ouvert maintenant » may change with the minute.
+    monkeypatch.setattr("django.utils.timezone.now", lambda: MONDAY_10AM + datetime.timedelta(seconds=60))
+    assert not served_from_cache(client.get(url))
+    assert served_from_cache(client.get(url))
+
+
+def test_the_address_and_the_host_are_part_of_the_key(client, point):
+    client.get("/recherche/?q=Vienne")
+    assert served_from_cache(client.get("/recherche/?q=Vienne"))
+    other_query = client.get("/recherche/?q=Lyon")
+    assert not served_from_cache(other_query)
+    assert "Lyon" in other_query.content.decode()
+    on_another_host = client.get("/recherche/?q=Vienne", HTTP_HOST="localhost")
+    assert not served_from_cache(on_another_host)
+    assert "http://localhost/recherche/" in on_another_host.content.decode()
+
+
+def test_errors_and_the_report_form_are_never_stored(client, point):
+    for _ in range(2):
+        refused = client.get("/recherche/?rayon=abc")
+        assert refused.status_code == 400
+        assert refused.context is not None
+    form = f"/lieux/{point.slug}/signaler/"
+    for _ in range(2):
+        shown = client.get(form)
+        assert shown.status_code == 200
+        assert not served_from_cache(shown)
+    # Every other page of the site is shared.
+    client.get(f"/lieux/{point.slug}/signaler/merci/")
+    assert served_from_cache(client.get(f"/lieux/{point.slug}/signaler/merci/"))
+
+
+def test_api_answers_are_cached_and_still_rate_limited(client, point, settings, django_assert_max_num_queries):
+    settings.API_RATE_LIMIT = "3/m"
+    first = client.get("/api/v1/lieux", {"q": "Vienne"})
+    assert first.status_code == 200
+    with django_assert_max_num_queries(1):
+        second = client.get("/api/v1/lieux", {"q": "Vienne"})
+    assert second.json() == first.json()
+    assert second["ETag"] == first["ETag"]
+    assert second["Cache-Control"] == "public, max-age=300"
+    client.get("/api/v1/lieux", {"q": "Vienne"})
+    assert client.get("/api/v1/lieux", {"q": "Vienne"}).status_code == 429
+
+
+def test_an_unreachable_cache_server_does_not_break_the_site(client, point, caplog):
+    unreachable = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5},
+        }
+    }
+    with override_settings(CACHES=unreachable):
+        assert client.get(f"/lieux/{point.slug}/").status_code == 200
+        assert client.get("/api/v1/lieux", {"q": "Vienne"}).status_code == 200
+    assert "Cache indisponible" in caplog.text
+
+
+@pytest.mark.redis
+def test_pages_are_shared_through_redis(client, point, django_assert_num_queries, django_capture_on_commit_callbacks):
+    shared = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": TEST_REDIS_URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    with override_settings(CACHES=shared):
+        try:
+            url = f"/lieux/{point.slug}/"
+            first = client.get(url)
+            with django_assert_num_queries(1):
+                assert client.get(url).content == first.content
+            with django_capture_on_commit_callbacks(execute=True):
+                point.name = "CIO de Vienne (Redis)"
+                point.save()
+            assert "CIO de Vienne (Redis)" in client.get(url).content.decode()
+        finally:
+            caches["default"].clear()
