@@ -8,7 +8,7 @@ database with the demo data, Redis database 1 as the shared cache, on 127.0.0.1:
 package `wrk`) then sends, from `--connections` concurrent clients for `--duration` seconds, a mix
 of what a campaign brings: home page, searches by commune or postal code (with and without
 filters) and their map data, place and structure pages, API calls (search, place, commune
-suggestions). Three runs:
+suggestions); 2,000 distinct addresses, visited following a Zipf law. Three runs:
 
 - `cache`: the shared page cache on (the default in production), starting empty;
 - `sans-cache`: PAGE_CACHE=false, every page computed;
@@ -52,41 +52,51 @@ def largest_communes(count=60):
     return rows[:count]
 
 
-def fetch_json(path):
-    with urllib.request.urlopen(BASE_URL + path, timeout=30) as response:
+def fetch_json(path, base_url=BASE_URL):
+    with urllib.request.urlopen(base_url + path, timeout=30) as response:
         return json.load(response)
 
 
-def build_paths(count, seed=2026):
-    """The addresses of one run, in a fixed pseudo-random order: about 10 % home, 30 % searches
-    (with their map data), 30 % place pages, 10 % structure pages, 20 % API."""
-    rng = random.Random(seed)
-    points = fetch_json("/api/v1/lieux?par_page=1000")["results"]
+def catalogue(rng, points, size):
+    """`size` distinct addresses: about 10 % home, 30 % searches (with their map data), 30 % place
+    pages, 10 % structure pages, 20 % API, in a shuffled order that serves as popularity rank."""
     communes = largest_communes()
-    paths = []
-    for _ in range(count):
+    addresses = {"/"}
+    while len(addresses) < size:
         draw = rng.random()
         commune = rng.choice(communes)
         place = rng.choice([commune["name"], commune["postal_codes"].split(";")[0].split(" ")[0]])
         query = urlencode({"q": place, **rng.choice(FILTERS)})
         point = rng.choice(points)
-        if draw < 0.10:
-            paths.append("/")
-        elif draw < 0.30:
-            paths.append(f"/recherche/?{query}")
+        if draw < 0.30:
+            addresses.add(f"/recherche/?{query}")
         elif draw < 0.40:
-            paths.append(f"/carte/lieux.geojson?{query}")
+            addresses.add(f"/carte/lieux.geojson?{query}")
         elif draw < 0.70:
-            paths.append(f"/lieux/{point['id']}/")
+            addresses.add(f"/lieux/{point['id']}/")
         elif draw < 0.80:
-            paths.append(f"/structures/{point['structure_id']}/")
+            addresses.add(f"/structures/{point['structure_id']}/")
         elif draw < 0.90:
-            paths.append(f"/api/v1/lieux?{query}")
+            addresses.add(f"/api/v1/lieux?{query}")
         elif draw < 0.95:
-            paths.append(f"/api/v1/lieux/{point['id']}")
+            addresses.add(f"/api/v1/lieux/{point['id']}")
         else:
-            paths.append("/api/v1/communes?" + urlencode({"q": commune["name"][:4]}))
-    return paths
+            addresses.add("/api/v1/communes?" + urlencode({"q": commune["name"][:4]}))
+    ranked = sorted(addresses - {"/"})
+    rng.shuffle(ranked)
+    return ["/", *ranked]
+
+
+def build_paths(count, distinct, seed=2026):
+    """`count` requests drawn from `distinct` addresses with a Zipf law (the n-th most visited page
+    is visited n times less than the first), as during a campaign: the home page and the searches of
+    the large towns come back often, the pages of small places rarely; about 10 % of the requests
+    are for the home page."""
+    rng = random.Random(seed)
+    points = fetch_json("/api/v1/lieux?par_page=1000")["results"]
+    addresses = catalogue(rng, points, distinct)
+    weights = [1 / rank for rank in range(1, len(addresses) + 1)]
+    return rng.choices(addresses, weights=weights, k=count)
 
 
 def check_paths(paths):
@@ -97,12 +107,14 @@ def check_paths(paths):
                 raise SystemExit(f"{path} a répondu {response.status}")
 
 
-def start_server(database_url, page_cache):
+def start_server(database_url, page_cache, bind=BIND):
+    """Start bin/serve-prod on `bind`; return (process, its log file) once it answers."""
+    base_url = f"http://{bind}"
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "REDIS_URL": REDIS_URL,
-        "BIND": BIND,
+        "BIND": bind,
         "PAGE_CACHE": "true" if page_cache else "false",
         "SECRET_KEY": "load-test-only",
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -125,12 +137,17 @@ def start_server(database_url, page_cache):
         if server.poll() is not None:
             raise SystemExit(f"Le serveur s'est arrêté au démarrage : voir {log.name}")
         try:
-            with urllib.request.urlopen(BASE_URL + "/", timeout=5) as response:
+            with urllib.request.urlopen(base_url + "/", timeout=5) as response:
                 if response.status == 200:
                     return server, log
         except OSError:
             time.sleep(1)
     raise SystemExit(f"Le serveur n'a pas démarré en 10 minutes : voir {log.name}")
+
+
+def drop_database(name):
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def stop_server(server):
@@ -175,7 +192,8 @@ def main():
     parser.add_argument("--runs", nargs="+", choices=RUNS, default=RUNS)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--duration", type=int, default=60)
-    parser.add_argument("--paths", type=int, default=5000, help="addresses in the mix (default 5,000)")
+    parser.add_argument("--paths", type=int, default=20000, help="requests in the mix (default 20,000)")
+    parser.add_argument("--distinct", type=int, default=2000, help="distinct addresses (default 2,000)")
     options = parser.parse_args()
 
     name = f"spro_load_{os.getpid()}"
@@ -188,7 +206,7 @@ def main():
             server, log = start_server(database_url, page_cache=run != "sans-cache")
             try:
                 if not results:
-                    paths = build_paths(options.paths)
+                    paths = build_paths(options.paths, options.distinct)
                     paths_file.write("\n".join(paths) + "\n")
                     paths_file.close()
                     check_paths(paths)
@@ -209,8 +227,7 @@ def main():
                 log.close()
     finally:
         os.unlink(paths_file.name)
-        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(name)
 
     output = ROOT / "benchmarks" / "results" / "load_test.json"
     output.parent.mkdir(exist_ok=True)
