@@ -3,6 +3,9 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-key-never-used-outside-the-test-suite")
+# Tests run with the production settings whatever the shell says (`make` exports DEBUG=true for
+# the development server): security headers and cookies are those of production.
+os.environ["DEBUG"] = "false"
 
 from spro_site.settings import *  # noqa: F403
 

@@ -187,14 +187,14 @@ class ReceptionPointAdmin(NormalizedSearchMixin, DirectoryImportExportMixin, Sim
     inlines = [OpeningHoursInline, ClosureInline]
 
     class Media:
-        css = {"all": ["leaflet/leaflet.css"]}
+        css = {"all": ["leaflet/leaflet.css", "css/admin_map.css"]}
         js = ["leaflet/leaflet.js", "js/admin_map.js"]
 
     @admin.display(description="placer sur la carte")
     def position_map(self, point):
         """A map to click or drag the position (Leaflet from the project's own files, no GeoDjango)."""
         return format_html(
-            '<div class="js-admin-map" style="height:320px;max-width:640px" data-tiles-url="{}" '
+            '<div class="js-admin-map" data-tiles-url="{}" '
             'data-tiles-attribution="{}" data-commune-url="{}"></div>'
             '<p><button type="button" class="button js-commune-position">Position de la commune</button> '
             "Cliquez sur la carte ou déplacez le repère : la latitude et la longitude sont remplies et la "

@@ -110,3 +110,31 @@ def test_an_editor_imports_hours_after_a_dry_run(live_server, page, editor, poin
     expect(page.locator(".messagelist")).to_contain_text("Importation terminée : 1 création, 1 modification")
     slots = sorted(point.opening_hours.values_list("weekday", "opens", "closes"))
     assert slots == [(1, time(9), time(12, 30)), (3, time(14), time(17))]
+
+
+def test_the_back_office_works_under_the_content_security_policy(live_server, page, editor, point):
+    """Nothing of the back office is blocked by the CSP (no inline script or style), except one
+    cosmetic style attribute of django-simple-history's history page (a border of its paginator)."""
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation', "
+        "(e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile));"
+    )
+    log_in(page, live_server)
+    expect(page.get_by_role("link", name=re.compile("Tableau de bord"))).to_be_visible()
+    for path in [
+        "",
+        "tableau-de-bord/",
+        "structures/receptionpoint/",
+        f"structures/receptionpoint/{point.pk}/change/",
+        f"structures/receptionpoint/{point.pk}/history/",
+        f"structures/structure/{point.structure_id}/change/",
+        "structures/receptionpoint/import/",
+        "structures/openinghours/",
+    ]:
+        page.goto(f"{live_server.url}/admin/{path}")
+        page.wait_for_load_state("networkidle")
+        blocked = [violation.split(" ")[0] for violation in page.evaluate("window.__csp")]
+        assert blocked == (["style-src-attr"] if path.endswith("/history/") else []), path
+    # The map of the place form has its size from the site's style sheet.
+    page.goto(f"{live_server.url}/admin/structures/receptionpoint/{point.pk}/change/")
+    assert page.locator(".js-admin-map").bounding_box()["height"] == 320

@@ -26,8 +26,9 @@ PASSWORD = "mot-de-passe-de-test-1234"
 
 
 def production_env(**extra):
-    """The environment of a production server (tests/ run with their own settings)."""
-    env = {key: value for key, value in os.environ.items() if key not in ("DEBUG", "DJANGO_SETTINGS_MODULE")}
+    """The environment of a production server: nothing from the test run's own environment (its
+    settings module, DEBUG, the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE…) but the path."""
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
     env.update(
         DJANGO_SETTINGS_MODULE="spro_site.settings",
         DEBUG="false",
