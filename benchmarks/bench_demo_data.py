@@ -58,6 +58,8 @@ def production_env(database_url, **extra):
         "ALLOWED_HOSTS": "testserver",
         # Plain HTTP through the test client, as behind a proxy that ends TLS.
         "SECURE_SSL_REDIRECT": "false",
+        # The benchmarks time the computation of each answer, not the shared cache (load_test.py does).
+        "PAGE_CACHE": "false",
         "DJANGO_SETTINGS_MODULE": "spro_site.settings",
         **extra,
     }
