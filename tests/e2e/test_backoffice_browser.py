@@ -49,7 +49,7 @@ def test_an_editor_updates_a_point_and_the_public_page_shows_it(live_server, pag
     page.locator("input[name='opening_hours-0-closes']").fill("12:30")
     latitude_before = page.locator("#id_latitude").input_value()
     page.locator(".js-admin-map").scroll_into_view_if_needed()
-    page.wait_for_function("document.querySelector('.js-admin-map .leaflet-pane') !== null")
+    page.locator(".js-admin-map .leaflet-pane").first.wait_for(state="attached")
     box = page.locator(".js-admin-map").bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.4)
     expect(page.locator("#id_geo_precision")).to_have_value("exact")

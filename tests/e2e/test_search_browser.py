@@ -66,7 +66,8 @@ def test_map_marker_opens_the_place(live_server, page, places):
     carte = page.locator("#carte")
     expect(carte).to_be_visible()
     # The only place within 5 km of Firminy is at the commune's reference point: the map's centre.
-    page.wait_for_function("document.querySelector('#carte canvas') !== null")
+    # A locator, not wait_for_function: the CSP forbids the eval that Playwright would use for it.
+    page.locator("#carte canvas").wait_for(state="attached")
     page.wait_for_timeout(500)
     carte.scroll_into_view_if_needed()
     box = carte.bounding_box()
