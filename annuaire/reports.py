@@ -11,7 +11,9 @@ import hashlib
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django_ratelimit.core import is_ratelimited
+
+from spro_site.cache import guarded
 
 MIN_SECONDS = 3
 MAX_AGE_SECONDS = 24 * 3600
@@ -61,15 +63,19 @@ class ErrorReportForm(forms.Form):
         return bool(self.cleaned_data.get("site_web"))
 
 
-def rate_limited(request):
-    """Count this report for the sender's address; True when over the hourly limit."""
+def sender(group, request):
+    """The key the rate limit counts: a salted hash of the sender's address, never the address."""
     address = request.META.get("REMOTE_ADDR", "")
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
-    key = f"report-rate:{digest}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > REPORTS_PER_HOUR
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
+
+
+def rate_limited(request):
+    """Count this report for the sender's address (django-ratelimit, in the cache only); True when
+    over the hourly limit. An unreachable cache server lets the report through."""
+    return bool(
+        guarded(
+            lambda: is_ratelimited(
+                request, group="error-report", key=sender, rate=f"{REPORTS_PER_HOUR}/h", increment=True
+            )
+        )
+    )
