@@ -10,8 +10,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() *
 # A few threads per worker serve the requests that wait on PostgreSQL or Redis meanwhile.
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-# Most answers take milliseconds; an import of 10,000 rows in the back office takes about a
-# minute on PostgreSQL, hence a long limit before a worker is considered stuck.
+# With gthread workers this is only how long a worker may fail to report to the arbiter (its main
+# loop keeps reporting while a thread serves a slow request): it does not end a slow request. The
+# slowest request, an import in the back office, stops itself after IMPORT_MAX_SECONDS.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "180"))
 graceful_timeout = 30
 keepalive = 5

@@ -35,6 +35,7 @@ from annuaire.opendata import (
 from annuaire.search import (
     CANDIDATES_SHOWN,
     NearestResults,
+    count_cap,
     open_data_rows,
     paginate_results,
     resolve,
@@ -85,7 +86,12 @@ def points(request):
         count_capped = False
     else:
         nearest = NearestResults(
-            outcome.filtered, place.latitude, place.longitude, outcome.search_radius_km, rows=open_data_rows
+            outcome.filtered,
+            place.latitude,
+            place.longitude,
+            outcome.search_radius_km,
+            rows=open_data_rows,
+            cap=count_cap(outcome.form.cleaned_data["page"]),
         )
         if not paginate_results(outcome, nearest, outcome.form.cleaned_data["page"]):
             return search_errors(outcome)

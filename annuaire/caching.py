@@ -3,8 +3,9 @@
 What a page shows depends on the data, on the date (a label that ends hides its places the next
 day) and, for « ouvert maintenant », on the minute. A cached answer is therefore stored under a
 key made of:
-- the data version (structures.models.DataVersion, stamped once per committed change: an edit in
-  the back office or an import makes the next request miss, nothing needs deleting);
+- the data version's serial number (structures.models.DataVersion, counted once per committed
+  change: an edit in the back office or an import makes the next request miss, nothing needs
+  deleting);
 - the current minute in Europe/Paris (which covers the date too): keys of past minutes expire;
 - the release of the static files (their manifest), so that a deployment never serves a page
   naming style sheets that are gone;
@@ -13,9 +14,12 @@ key made of:
 So during a campaign spike each page is computed at most once a minute for all the app servers
 sharing the cache, and a change in the data is visible at the next request.
 
-Only complete, successful answers that set no cookie and are not private are stored; exports are
-streamed and never stored. If the cache server is unreachable, pages are computed as if the cache
-were empty, and the failure is logged.
+Only complete, successful answers that set no cookie and are not private are stored, rendered
+(a template response is rendered before it is stored: the cache keeps bytes, not templates);
+exports are streamed and never stored. A request with a parameter the view does not read
+(« ?utm_source=… », random words) is answered but not stored: made-up addresses cannot fill the
+cache. If the cache server is unreachable or slow, pages are computed as if the cache were empty
+(spro_site/cache.py).
 """
 
 import hashlib
@@ -33,7 +37,7 @@ TIMEOUT_SECONDS = 60
 
 
 def data_version(request):
-    """When the public data last changed, read once per request."""
+    """(serial, time) of the public data's last change, read once per request."""
     if not hasattr(request, "_data_version"):
         request._data_version = DataVersion.current()
     return request._data_version
@@ -41,7 +45,7 @@ def data_version(request):
 
 def page_key(request):
     parts = [
-        data_version(request).isoformat(),
+        str(data_version(request).serial),
         timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         getattr(staticfiles_storage, "manifest_hash", ""),
         request.build_absolute_uri(),
@@ -60,12 +64,20 @@ def cacheable(response):
     )
 
 
-def shared_cache(view):
-    """Serve GET and HEAD requests of a public view from the shared cache (see the module)."""
+def storable(request, params):
+    return request.method in ("GET", "HEAD") and set(request.GET) <= params
+
+
+def shared_cache(view=None, *, params=()):
+    """Serve GET and HEAD requests of a public view from the shared cache (see the module).
+    `params`: the query parameters the view reads; a request with any other is not stored."""
+    if view is None:
+        return lambda view: shared_cache(view, params=params)
+    params = frozenset(params)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD"):
+        if not settings.PAGE_CACHE or not storable(request, params):
             return view(request, *args, **kwargs)
         key = page_key(request)
         response = guarded(cache.get, key)
@@ -73,6 +85,8 @@ def shared_cache(view):
             return response
         response = view(request, *args, **kwargs)
         if cacheable(response):
+            if not getattr(response, "is_rendered", True):
+                response.render()
             guarded(cache.set, key, response, TIMEOUT_SECONDS)
         return response
 

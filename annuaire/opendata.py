@@ -11,7 +11,6 @@ maintenant ») are validated per minute and carry no Last-Modified.
 import base64
 import csv
 import hashlib
-import ipaddress
 import json
 from datetime import datetime, time, timedelta
 from functools import wraps
@@ -26,8 +25,11 @@ from django.views.decorators.http import condition, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from annuaire.caching import data_version, shared_cache
+from annuaire.filters import PointFilterSet, StructureFilterSet
+from annuaire.forms import SearchForm
 from annuaire.serializers import CSV_LIST_SEPARATOR
 from spro_site.cache import get_or_compute, guarded
+from spro_site.client import client_key
 from structures.enums import LabelStatus
 from structures.models import Closure, Structure
 from structures.spreadsheets import neutralise
@@ -75,12 +77,12 @@ def minute_dependent(request):
 def validators(request):
     """(etag, last_modified) of the answer to this request, computed once per request."""
     if not hasattr(request, "_open_data_validators"):
-        changed = data_version(request)
+        serial, changed = data_version(request)
         today = timezone.localdate()
-        key = f"opendata-visibility:{changed.isoformat()}:{today.isoformat()}"
+        key = f"opendata-visibility:{serial}:{today.isoformat()}"
         visibility = get_or_compute(key, lambda: visibility_changed_at(today), 3600)
         last_modified = max(filter(None, [changed, visibility]))
-        parts = [SHAPE_VERSION, changed.isoformat(), today.isoformat(), request.get_full_path()]
+        parts = [SHAPE_VERSION, str(serial), today.isoformat(), request.get_full_path()]
         if minute_dependent(request):
             parts.append(timezone.localtime().strftime("%H:%M"))
             last_modified = None
@@ -101,18 +103,8 @@ def _last_modified(request, *args, **kwargs):
 
 
 def client_address(group, request):
-    """The client's address as the rate limits count it: from REMOTE_ADDR, or from the header a
-    reverse proxy fills (RATELIMIT_IP_META_KEY, first address of the list); an IPv6 address counts
-    for its /64 network, as one subscriber usually holds a whole /64. A request without a readable
-    address shares one counter with the others in that case, rather than failing."""
-    raw = request.META.get(settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR", "")
-    try:
-        address = ipaddress.ip_address(raw.split(",")[0].strip())
-    except ValueError:
-        return "adresse-inconnue"
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
-    return str(address)
+    """The key of the API's rate limits (django-ratelimit's key signature): spro_site.client."""
+    return client_key(request)
 
 
 def _rate(setting):
@@ -148,7 +140,8 @@ def open_data(export=False):
     setting = "API_EXPORT_RATE_LIMIT" if export else "API_RATE_LIMIT"
 
     def decorator(view):
-        conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(shared_cache(view))
+        cached = shared_cache(view, params=API_PARAMETERS)
+        conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(cached)
 
         @require_safe
         @wraps(view)
@@ -306,3 +299,14 @@ class CsvForm(forms.Form):
 
     def clean_separateur(self):
         return SEPARATORS[self.cleaned_data["separateur"] or "virgule"]
+
+
+# Every query parameter an open-data view reads: an answer to a request with any other is not
+# stored in the shared cache (annuaire.caching).
+API_PARAMETERS = {
+    *SearchForm.base_fields,
+    *PointFilterSet.base_filters,
+    *StructureFilterSet.base_filters,
+    *ListingForm.base_fields,
+    *CsvForm.base_fields,
+}

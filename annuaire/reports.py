@@ -1,7 +1,8 @@
 """« Signaler une erreur »: an anonymous form, protected against spam without a third-party captcha.
 
 - a field hidden from people (« honeypot »): robots fill it, and their report is dropped;
-- a signed timestamp: a form sent back within seconds, or days later, is refused;
+- a signed, single-use token: a form sent back within seconds, or days later, is refused, and so is
+  a token already used (its random part is remembered in the cache until it expires);
 - a rate limit per network address, counted in the cache only, on a salted hash of the address
   (the address itself is never stored anywhere).
 """
@@ -11,9 +12,12 @@ import hashlib
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
+from django.utils.crypto import get_random_string
 from django_ratelimit.core import is_ratelimited
 
 from spro_site.cache import guarded
+from spro_site.client import client_key
 
 MIN_SECONDS = 3
 MAX_AGE_SECONDS = 24 * 3600
@@ -42,30 +46,43 @@ class ErrorReportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial["jeton"] = signing.TimestampSigner(salt=SIGNING_SALT).sign("formulaire")
+            self.initial["jeton"] = new_token()
 
     def clean_jeton(self):
         signer = signing.TimestampSigner(salt=SIGNING_SALT)
         try:
-            signer.unsign(self.cleaned_data["jeton"], max_age=MAX_AGE_SECONDS)
+            token = signer.unsign_object(self.cleaned_data["jeton"], max_age=MAX_AGE_SECONDS)
         except signing.SignatureExpired as error:
             raise forms.ValidationError("Le formulaire a expiré : rechargez la page et recommencez.") from error
-        except signing.BadSignature as error:
+        except (signing.BadSignature, ValueError) as error:
             raise forms.ValidationError("Le formulaire n'est pas valide : rechargez la page et recommencez.") from error
+        if not isinstance(token, dict) or not isinstance(token.get("n"), str):
+            raise forms.ValidationError("Le formulaire n'est pas valide : rechargez la page et recommencez.")
         try:
-            signer.unsign(self.cleaned_data["jeton"], max_age=MIN_SECONDS)
+            signer.unsign_object(self.cleaned_data["jeton"], max_age=MIN_SECONDS)
         except signing.SignatureExpired:
-            return self.cleaned_data["jeton"]
+            return token["n"]
         raise forms.ValidationError("Le formulaire a été envoyé trop vite : relisez votre message et renvoyez-le.")
+
+    def use_token(self):
+        """Mark the token as used; False if it already was (the same form posted again). An
+        unreachable cache server lets the report through."""
+        added = guarded(cache.add, f"report-token:{self.cleaned_data['jeton']}", 1, MAX_AGE_SECONDS)
+        return added is not False
 
     @property
     def is_spam(self):
         return bool(self.cleaned_data.get("site_web"))
 
 
+def new_token():
+    """A signed timestamp with a random part, issued with each form."""
+    return signing.TimestampSigner(salt=SIGNING_SALT).sign_object({"n": get_random_string(20)})
+
+
 def sender(group, request):
     """The key the rate limit counts: a salted hash of the sender's address, never the address."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_key(request)
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
 
 

@@ -29,7 +29,8 @@ from structures.text import normalize
 
 PAGE_SIZE = 20
 # Counting stops here: beyond it the page says « plus de 200 lieux ». At the real scale of the SPRO
-# (about 1,200 places) a 20 km search in Lyon finds about 140.
+# (about 1,200 places) a 20 km search in Lyon finds about 140. The pages go on past it: the count
+# is then taken a page beyond the one asked for (count_cap), so « page suivante » is always right.
 COUNT_CAP = 200
 # « Everywhere »: more than the largest distance between two points of the region.
 UNLIMITED_KM = 1000
@@ -195,25 +196,26 @@ class NearestResults:
     # Margin on the radius expected to hold the k nearest (1.5² ≈ 2.25 times the points needed).
     MARGIN = 1.5
 
-    def __init__(self, queryset, latitude, longitude, radius_km, rows=None):
+    def __init__(self, queryset, latitude, longitude, radius_km, rows=None, cap=COUNT_CAP):
         self.queryset = queryset
         self.latitude, self.longitude, self.radius_km = latitude, longitude, radius_km
         # What each result fetches with it (the public page and the API need different things).
         self.rows = rows or row_queryset
+        self.cap = cap
         self._count = None
 
     def _capped_count(self, radius_km):
         within = self.queryset.within(self.latitude, self.longitude, radius_km)
-        return within.order_by()[: COUNT_CAP + 1].count()
+        return within.order_by()[: self.cap + 1].count()
 
     def count(self):
         if self._count is None:
             self._count = self._capped_count(self.radius_km)
-        return min(self._count, COUNT_CAP)
+        return min(self._count, self.cap)
 
     @property
     def count_capped(self):
-        return self.count() == COUNT_CAP and self._count > COUNT_CAP
+        return self.count() == self.cap and self._count > self.cap
 
     def __len__(self):
         return self.count()
@@ -223,8 +225,8 @@ class NearestResults:
         (at least COUNT_CAP points within the radius: a dense area) a small circle that is doubled
         until it holds them."""
         self.count()
-        if self._count > COUNT_CAP:
-            return self.radius_km * math.sqrt(needed / COUNT_CAP) / 2
+        if self._count > self.cap:
+            return self.radius_km * math.sqrt(needed / self.cap) / 2
         return min(self.radius_km, self.radius_km * math.sqrt(needed / max(self._count, 1)) * self.MARGIN)
 
     def __getitem__(self, index):
@@ -372,13 +374,18 @@ def run_search(params, paginate=True):
     if place is None:
         results = queryset.order_by("structure__name", "kind", "name", "pk")
     else:
-        results = NearestResults(queryset, place.latitude, place.longitude, radius)
+        results = NearestResults(queryset, place.latitude, place.longitude, radius, cap=count_cap(data["page"]))
     if not paginate_results(outcome, results, data["page"]):
         return outcome
     outcome.rows = to_rows(outcome.page.object_list if outcome.page else [], place)
     if outcome.count == 0 and place is not None:
         add_way_out(outcome, queryset, place)
     return outcome
+
+
+def count_cap(page_number):
+    """How far to count for this page: COUNT_CAP, or one page beyond the one asked for."""
+    return max(COUNT_CAP, (page_number + 1) * PAGE_SIZE)
 
 
 def paginate_results(outcome, results, number):

@@ -143,6 +143,10 @@ def report_error(request, slug):
     point = get_object_or_404(ReceptionPoint.objects.published().select_related("commune"), slug=slug)
     if request.method == "POST":
         form = ErrorReportForm(request.POST)
+        if form.is_valid() and not form.use_token():
+            form.add_error(
+                "jeton", "Ce formulaire a déjà été envoyé : rechargez la page pour faire un autre signalement."
+            )
         if form.is_valid():
             if rate_limited(request):
                 return render(request, "annuaire/report_error.html", {"point": point, "limited": True}, status=429)

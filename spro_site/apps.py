@@ -1,5 +1,6 @@
 from importlib import import_module
 
+from axes.apps import AppConfig as BaseAxesConfig
 from django.apps import apps
 from django.contrib.admin.apps import SimpleAdminConfig
 from django.utils.module_loading import module_has_submodule
@@ -21,3 +22,9 @@ class SproAdminConfig(SimpleAdminConfig):
                 continue
             if module_has_submodule(app_config.module, "admin"):
                 import_module(f"{app_config.name}.admin")
+
+
+class AxesConfig(BaseAxesConfig):
+    """django-axes (login lockout), named in French in the admin."""
+
+    verbose_name = "Sécurité des connexions"

@@ -4,6 +4,7 @@ The defaults are the embedded set-up: SQLite in the project root, nothing else t
 Production sets DATABASE_URL (PostgreSQL), SECRET_KEY, ALLOWED_HOSTS and DEBUG=false.
 """
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -26,6 +27,18 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default="127.0.0.1,localhost")
 
+# Addresses (or networks, « 10.0.0.0/8 ») of the reverse proxies in front of the app servers. Only
+# a request that comes from one of them has its X-Forwarded-For header read to find the person's
+# address (rate limits, login lockout: spro_site/client.py); by default the header is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+try:
+    for _proxy in TRUSTED_PROXIES:
+        ipaddress.ip_network(_proxy, strict=False)
+except ValueError:
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXIES: « {_proxy} » n'est ni une adresse IP ni un réseau (10.0.0.0/8)."
+    ) from None
+
 # Where the back office lives (« admin/ » unless told otherwise): a path of its own makes it
 # harder to find for robots trying passwords; it is never listed in robots.txt or the sitemap.
 ADMIN_URL = env_str("ADMIN_URL", default="admin/").strip("/") + "/"
@@ -46,7 +59,7 @@ INSTALLED_APPS = [
     "leaflet",
     "simple_history",
     "import_export",
-    "axes",
+    "spro_site.apps.AxesConfig",
     "corsheaders",
     "django_permissions_policy",
     "structures",
@@ -57,6 +70,10 @@ MIDDLEWARE = [
     # First, so that it compresses what every other middleware has written (pages, API, exports).
     # Django adds random bytes to each compressed answer against the BREACH attack.
     "django.middleware.gzip.GZipMiddleware",
+    # A database outage answers 503 « réessayez dans un instant » (JSON under /api/), at once.
+    "spro_site.middleware.DatabaseUnavailableMiddleware",
+    # Methods the site does not use (TRACE, PUT, DELETE…) are refused everywhere with 405.
+    "spro_site.middleware.AllowedMethodsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -83,17 +100,31 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The person's address, not the reverse proxy's: an attacker elsewhere cannot lock a staff member
+# out, since each (account, address) pair has its own counter.
+AXES_CLIENT_IP_CALLABLE = "spro_site.client.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+# The lockouts are listed, in French, by structures/admin_accounts.py.
+AXES_ENABLE_ADMIN = False
 AXES_RESET_ON_SUCCESS = True
 
-# Import and export in the admin (structures/resources.py): importing needs the right to change
-# records (administrators and editors), exporting the right to view them (partners too). Files
+# Import and export in the admin (structures/resources.py) are permissions of their own
+# (« import_structure », « export_structure »…), given to each role by structures/roles.py. Files
 # are kept between the dry run and its confirmation in the temporary folder; exported cells that
 # start like a spreadsheet formula are neutralised by structures/spreadsheets.py.
-IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
-IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "structures.import_limits.ImportFileStorage"
+# Limits of an imported file (structures/import_limits.py): size, rows, columns, duration of the
+# import; the file kept between the dry run and its confirmation is deleted after an hour at most.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", default=5_000_000)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", default=100)
+IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", default=120)
+IMPORT_FILE_MAX_AGE_SECONDS = 3600
+IMPORT_TEMP_DIR = env_str("IMPORT_TEMP_DIR")
 
 ROOT_URLCONF = "spro_site.urls"
 
@@ -124,10 +155,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# While PostgreSQL restarts, a request waits for it (spro_site/db/postgresql) rather than failing.
-DATABASE_CONNECT_RETRY_SECONDS = env_int("DATABASE_CONNECT_RETRY_SECONDS", default=10)
+# While PostgreSQL restarts, a request waits a little for it (spro_site/db/postgresql) rather than
+# failing; a server that stays down is then skipped for DATABASE_BREAKER_SECONDS, during which
+# requests get « réessayez dans un instant » at once (spro_site/middleware.py).
+DATABASE_CONNECT_RETRY_SECONDS = env_int("DATABASE_CONNECT_RETRY_SECONDS", default=2)
+DATABASE_BREAKER_SECONDS = env_int("DATABASE_BREAKER_SECONDS", default=5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "spro_site.db.postgresql"
+    # A server that accepts no connection (hung, unreachable) is given up after two seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One connection per request is enough for SQLite, and it cannot be shared between threads.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -204,11 +240,10 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 CORS_PREFLIGHT_MAX_AGE = 86400
 
 # Requests per client IP address (documented on /donnees/). Exports of the whole directory are
-# heavier than a page of results, hence their own, lower limit. Behind a reverse proxy, set
-# RATELIMIT_IP_META_KEY (for example HTTP_X_FORWARDED_FOR) so that clients are told apart.
+# heavier than a page of results, hence their own, lower limit. The client's address is read by
+# spro_site.client (see TRUSTED_PROXIES).
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", default="120/m")
 API_EXPORT_RATE_LIMIT = env_str("API_EXPORT_RATE_LIMIT", default="30/m")
-RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY") or None
 # How long a client or a shared cache may reuse an answer without asking again (seconds).
 API_MAX_AGE = 300
 
@@ -222,11 +257,14 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", default="spro"),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # A healthy Redis answers in a millisecond: a hung one costs a quarter of a second once,
+            # then the breaker of spro_site/cache.py skips it (CACHE_BREAKER_SECONDS).
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "spro"}}
+CACHE_BREAKER_SECONDS = env_int("CACHE_BREAKER_SECONDS", default=10)
 # Public pages and API answers kept in that cache for the current minute (annuaire/caching.py).
 PAGE_CACHE = env_bool("PAGE_CACHE", default=True)
 

@@ -17,7 +17,9 @@ WHITENOISE_AUTOREFRESH = True
 # The generated-request tests send thousands of requests from one address; one test lowers it.
 API_RATE_LIMIT = API_EXPORT_RATE_LIMIT = "100000/m"
 # The test client and the live server speak plain HTTP; the HTTPS headers are tested with
-# secure requests (tests/test_security.py).
+# secure requests (tests/spro_site/test_security.py).
 SECURE_SSL_REDIRECT = False
-# Each test sees its own data at once: the page cache is switched on only by the tests of it.
-PAGE_CACHE = False
+# The page cache is on, as in production, in each test process's own memory: never the Redis
+# named by REDIS_URL (tests empty their cache; the Redis tests use their own database, 15).
+PAGE_CACHE = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "spro-tests"}}

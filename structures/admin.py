@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from structures import admin_accounts  # noqa: F401  (accounts, roles and login lockouts)
 from structures.admin_actions import (
     duplicate_points,
     mark_verified,

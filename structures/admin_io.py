@@ -5,20 +5,48 @@ offers « Confirmer l'importation » only for a file without any; the confirmed 
 transaction that is rolled back if anything fails (for instance if the data changed meanwhile).
 """
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from import_export.admin import ImportExportMixin
+from import_export.forms import ImportForm
 from import_export.results import RowResult
 
-from structures.spreadsheets import FORMATS, FileProblem
+from structures.import_limits import FileProblem, ImportFileStorage, check_size
+from structures.spreadsheets import FORMATS
 from structures.text import plural_fr
+
+
+class LimitedImportForm(ImportForm):
+    """A file over the size limit is refused before anything of it is read."""
+
+    def clean_import_file(self):
+        import_file = self.cleaned_data["import_file"]
+        try:
+            check_size(import_file.size)
+        except FileProblem as problem:
+            raise forms.ValidationError(str(problem)) from None
+        return import_file
 
 
 class DirectoryImportExportMixin(ImportExportMixin):
     formats = FORMATS
+    import_form_class = LimitedImportForm
     import_template_name = "admin/structures/import.html"
     import_error_display = ("message",)
+
+    def import_action(self, request, **kwargs):
+        """The dry run; a file that cannot be confirmed (refused rows, unreadable) is not kept."""
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        form = context.get("form")
+        if request.method == "POST" and "confirm_form" not in context and form is not None:
+            import_file = getattr(form, "cleaned_data", {}).get("import_file")
+            name = getattr(import_file, "tmp_storage_name", None)
+            if name:
+                ImportFileStorage(name=name).remove()
+        return response
 
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)

@@ -1,6 +1,7 @@
 """The back office dashboard: what the directory holds, and what needs attention."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import permission_required
 from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,6 +13,8 @@ POINTS = "admin:structures_receptionpoint_changelist"
 STRUCTURES = "admin:structures_structure_changelist"
 
 
+# A staff account with no role (no group) sees nothing of the directory, the dashboard included.
+@permission_required(["structures.view_structure", "structures.view_receptionpoint"], raise_exception=True)
 def dashboard(request):
     points = ReceptionPoint.objects.all()
     published = Q(is_published=True)

@@ -6,6 +6,7 @@ Invariants that the database can hold are constraints in Meta; the others live i
 
 import math
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,7 +36,9 @@ from structures.validators import (
     is_postal_code,
     validate_french_phone,
     validate_insee_code,
+    validate_not_in_future,
     validate_postal_code,
+    validate_siret,
 )
 
 # A reception point placed farther than this from its commune's reference point is refused:
@@ -88,11 +91,19 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class Version(NamedTuple):
+    serial: int
+    changed_at: datetime
+
+
 class DataVersion(models.Model):
     """When the public data last changed (one row): what open data's ETag and Last-Modified come
     from. Written by structures.signals.mark_data_changed(), never by hand."""
 
     changed_at = models.DateTimeField("dernière modification des données publiques")
+    # Counts the changes: cached pages are keyed on it, not on the time, which two app servers
+    # whose clocks differ could write out of order (or twice the same).
+    serial = models.PositiveBigIntegerField("numéro de version", default=0)
 
     class Meta:
         verbose_name = "version des données"
@@ -105,14 +116,14 @@ class DataVersion(models.Model):
     @classmethod
     def stamp(cls):
         now = timezone.now()
-        if not cls.objects.filter(pk=1).update(changed_at=now):
-            cls.objects.update_or_create(pk=1, defaults={"changed_at": now})
+        if not cls.objects.filter(pk=1).update(changed_at=now, serial=F("serial") + 1):
+            cls.objects.update_or_create(pk=1, defaults={"changed_at": now, "serial": 1})
 
     @classmethod
     def current(cls):
-        """The time of the last change (the epoch when nothing was ever recorded)."""
-        changed_at = cls.objects.filter(pk=1).values_list("changed_at", flat=True).first()
-        return changed_at or datetime(2000, 1, 1, tzinfo=UTC)
+        """(serial, time) of the last change; (0, 2000-01-01) when nothing was ever recorded."""
+        row = cls.objects.filter(pk=1).values_list("serial", "changed_at").first()
+        return Version(*row) if row else Version(0, datetime(2000, 1, 1, tzinfo=UTC))
 
 
 # --- Territories -----------------------------------------------------------------------------
@@ -320,7 +331,7 @@ class Structure(TimeStampedModel):
     search_text = models.CharField("texte normalisé pour la recherche", max_length=250, editable=False)
     network = models.ForeignKey(Network, verbose_name="réseau", on_delete=models.PROTECT, related_name="structures")
     description = models.TextField("description", blank=True)
-    siret = models.CharField("SIRET", max_length=14, blank=True)
+    siret = models.CharField("SIRET", max_length=14, blank=True, validators=[validate_siret])
     website = models.URLField("site internet", blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True, validators=[validate_french_phone])
     email = models.EmailField("adresse électronique", blank=True)
@@ -349,7 +360,9 @@ class Structure(TimeStampedModel):
     status = models.CharField(
         "statut de publication", max_length=20, choices=PublicationStatus, default=PublicationStatus.DRAFT
     )
-    last_verified_on = models.DateField("dernière vérification le", null=True, blank=True)
+    last_verified_on = models.DateField(
+        "dernière vérification le", null=True, blank=True, validators=[validate_not_in_future]
+    )
     last_verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="vérifiée par",
@@ -372,6 +385,11 @@ class Structure(TimeStampedModel):
     class Meta:
         verbose_name = "structure"
         verbose_name_plural = "structures"
+        # Import and export are rights of their own (structures/roles.py).
+        permissions = [
+            ("import_structure", "Peut importer des structures"),
+            ("export_structure", "Peut exporter des structures"),
+        ]
         ordering = ["name"]
         indexes = [
             models.Index(fields=["search_text"], name="structure_search_text_idx"),
@@ -608,7 +626,9 @@ class ReceptionPoint(TimeStampedModel):
         help_text="À renseigner seulement s'ils diffèrent de ceux de la structure.",
     )
     is_published = models.BooleanField("publié", default=False)
-    last_verified_on = models.DateField("dernière vérification le", null=True, blank=True)
+    last_verified_on = models.DateField(
+        "dernière vérification le", null=True, blank=True, validators=[validate_not_in_future]
+    )
     last_verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="vérifié par",
@@ -630,6 +650,11 @@ class ReceptionPoint(TimeStampedModel):
     class Meta:
         verbose_name = "lieu d'accueil"
         verbose_name_plural = "lieux d'accueil"
+        # Import and export are rights of their own (structures/roles.py).
+        permissions = [
+            ("import_receptionpoint", "Peut importer des lieux d'accueil"),
+            ("export_receptionpoint", "Peut exporter des lieux d'accueil"),
+        ]
         ordering = ["name"]
         indexes = [
             # The distance index: a circle is a few range scans on (lat_band, longitude). The other
@@ -755,6 +780,11 @@ class OpeningHours(models.Model):
     class Meta:
         verbose_name = "créneau d'ouverture"
         verbose_name_plural = "horaires d'ouverture"
+        # Import and export are rights of their own (structures/roles.py).
+        permissions = [
+            ("import_openinghours", "Peut importer des horaires d'ouverture"),
+            ("export_openinghours", "Peut exporter des horaires d'ouverture"),
+        ]
         ordering = ["point", "weekday", "opens"]
         constraints = [
             models.CheckConstraint(condition=Q(opens__lt=models.F("closes")), name="hours_opens_before_closes"),

@@ -20,6 +20,7 @@ from import_export.results import Error, RowResult
 from import_export.widgets import ManyToManyWidget
 
 from structures.enums import Accessibility, GeoPrecision, LabelStatus, PointKind, PublicationStatus, Recurrence, Weekday
+from structures.import_limits import Deadline
 from structures.models import (
     Commune,
     Department,
@@ -100,6 +101,7 @@ class DirectoryResource(resources.ModelResource):
                 field.widget.forget()
         self.ignored_columns = []
         self.row_problems = {}
+        self.deadline = Deadline()
         try:
             self.check_file(dataset)
         except FileProblem as problem:  # nothing of the file is read
@@ -162,7 +164,8 @@ class DirectoryResource(resources.ModelResource):
         self.row_problems.setdefault(index, {}).setdefault(attribute, []).append(message)
 
     def import_row(self, row, instance_loader, **kwargs):
-        if not any(str(value or "").strip() for value in row.values()):
+        # Past the time limit, the remaining rows are not read; after_import cancels the whole file.
+        if self.deadline.expired or not any(str(value or "").strip() for value in row.values()):
             row_result = self.get_row_result_class()()
             row_result.import_type = RowResult.IMPORT_TYPE_SKIP
             return row_result
@@ -225,6 +228,10 @@ class DirectoryResource(resources.ModelResource):
         post_save.send(
             sender=type(instance), instance=instance, created=instance.created_by_import, using=instance._state.db
         )
+
+    def after_import(self, dataset, result, **kwargs):
+        self.deadline.check()
+        super().after_import(dataset, result, **kwargs)
 
     def problems(self, result):
         """Every reason the file or its rows were refused, in French, in line order."""

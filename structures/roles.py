@@ -1,47 +1,61 @@
-"""The roles of the back office, created by a migration (structures/migrations/0006_roles.py).
+"""The roles of the back office and what each may do: one table, applied to the groups after every
+`migrate` (structures.apps) and shown in the README (« Rôles de l'administration »).
 
-- Administrateurs Région: everything, including user accounts.
-- Éditeurs Région: create, change and delete structures, points, hours, closures and reports;
-  no access to user accounts.
-- Partenaires (lecture seule): see everything in the directory, change nothing.
+- Administrateurs Région: the whole directory, the reference vocabularies (without deleting them),
+  the accounts (without their roles: see structures/admin_accounts.py) and the login lockouts.
+- Éditeurs Région: create and correct structures, points, hours, closures; handle error reports;
+  import and export. They delete points, hours and closures, never a structure, and only read the
+  reference data.
+- Partenaires (lecture seule): read and export the directory, change nothing.
+
+Only a superuser deletes reference data, and only a superuser gives roles (groups, staff and
+superuser flags). Import and export are permissions of their own (« import_structure »…), checked
+by django-import-export (IMPORT_EXPORT_*_PERMISSION_CODE in the settings).
 """
 
 ADMINISTRATORS = "Administrateurs Région"
 EDITORS = "Éditeurs Région"
 READERS = "Partenaires (lecture seule)"
+ROLES = [ADMINISTRATORS, EDITORS, READERS]
 
-DIRECTORY_MODELS = [
-    "department",
-    "commune",
-    "public",
-    "servicelevel",
-    "network",
-    "structure",
-    "receptionpoint",
-    "openinghours",
-    "closure",
-    "errorreport",
-]
-USER_MODELS = [("auth", "user"), ("auth", "group")]
+ALL = "view add change delete"
+EDIT = "view add change"
+FULL_IO = "view add change delete import export"
+
+# (app label, model): {role: actions}. A role not named has no access to the model.
+PERMISSION_TABLE = {
+    ("structures", "structure"): {
+        ADMINISTRATORS: FULL_IO,
+        EDITORS: "view add change import export",
+        READERS: "view export",
+    },
+    ("structures", "receptionpoint"): {ADMINISTRATORS: FULL_IO, EDITORS: FULL_IO, READERS: "view export"},
+    ("structures", "openinghours"): {ADMINISTRATORS: FULL_IO, EDITORS: FULL_IO, READERS: "view export"},
+    ("structures", "closure"): {ADMINISTRATORS: ALL, EDITORS: ALL, READERS: "view"},
+    ("structures", "errorreport"): {ADMINISTRATORS: "view change delete", EDITORS: "view change", READERS: "view"},
+    ("structures", "network"): {ADMINISTRATORS: EDIT, EDITORS: "view", READERS: "view"},
+    ("structures", "public"): {ADMINISTRATORS: EDIT, EDITORS: "view", READERS: "view"},
+    ("structures", "servicelevel"): {ADMINISTRATORS: EDIT, EDITORS: "view", READERS: "view"},
+    ("structures", "department"): {ADMINISTRATORS: "view change", EDITORS: "view", READERS: "view"},
+    ("structures", "commune"): {ADMINISTRATORS: "view change", EDITORS: "view", READERS: "view"},
+    ("auth", "user"): {ADMINISTRATORS: EDIT},
+    ("auth", "group"): {ADMINISTRATORS: "view"},
+    # Deleting a lockout record unlocks the account (structures/admin_accounts.py).
+    ("axes", "accessattempt"): {ADMINISTRATORS: "view delete"},
+}
 
 
 def role_permissions():
     """{group name: [(app_label, codename), ...]}"""
-    directory_all = [
-        ("structures", f"{action}_{model}")
-        for model in DIRECTORY_MODELS
-        for action in ("add", "change", "delete", "view")
-    ]
-    directory_view = [("structures", f"view_{model}") for model in DIRECTORY_MODELS]
-    users_all = [
-        (app, f"{action}_{model}") for app, model in USER_MODELS for action in ("add", "change", "delete", "view")
-    ]
-    return {ADMINISTRATORS: directory_all + users_all, EDITORS: directory_all, READERS: directory_view}
+    permissions = {role: [] for role in ROLES}
+    for (app_label, model), roles in PERMISSION_TABLE.items():
+        for role, actions in roles.items():
+            permissions[role] += [(app_label, f"{action}_{model}") for action in actions.split()]
+    return permissions
 
 
 def ensure_roles(group_model=None, permission_model=None):
-    """Create the three groups with their permissions if missing. The migration passes its
-    historical models; tests that empty the database call it again with the real ones."""
+    """Create the three groups if missing and give each exactly the permissions of the table."""
     if group_model is None:
         from django.contrib.auth.models import Group as group_model
         from django.contrib.auth.models import Permission as permission_model

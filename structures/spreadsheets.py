@@ -11,11 +11,15 @@ import datetime
 import io
 import re
 import unicodedata
+import zipfile
 
+import openpyxl
 import tablib
+from django.conf import settings
 from import_export.formats import base_formats
 from import_export.widgets import ManyToManyWidget, Widget
 
+from structures.import_limits import FileProblem, check_size, check_width, too_many_rows
 from structures.text import normalize
 
 LIST_SEPARATOR = ","
@@ -27,10 +31,8 @@ _TIME = re.compile(r"^(\d{1,2})\s*(?:[:h]\s*(\d{2})?)?(?::\d{2})?$")
 _DELIMITERS = [";", ",", "\t"]
 # A cell starting with one of these is run as a formula by spreadsheets (« CSV injection »).
 _FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-class FileProblem(Exception):
-    """A problem with the whole file (encoding, layout, columns): nothing of it can be imported."""
+# An XLSX is a zip archive: what it holds once unpacked may be this many times the file size limit.
+XLSX_UNPACKED_RATIO = 10
 
 
 def header_key(text):
@@ -81,10 +83,19 @@ class SpreadsheetCSV(base_formats.CSV):
         return "rb"
 
     def create_dataset(self, in_stream, **kwargs):
+        check_size(len(in_stream))
         text = decode(in_stream)
         first_line = text.split("\n", 1)[0]
         delimiter = max(_DELIMITERS, key=first_line.count)
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows = []
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            check_width(len(row))
+            rows.append(row)
+            # Beyond the limit, only a few blank lines (a spreadsheet's trailing ones) are accepted.
+            if len(rows) > settings.IMPORT_MAX_ROWS + 1 and (
+                any(cell.strip() for cell in row) or len(rows) > 2 * settings.IMPORT_MAX_ROWS
+            ):
+                raise too_many_rows()
         while rows and not any(cell.strip() for cell in rows[-1]):
             rows.pop()
         dataset = tablib.Dataset()
@@ -118,6 +129,48 @@ class SpreadsheetCSV(base_formats.CSV):
 
 
 class SpreadsheetXLSX(base_formats.XLSX):
+    def create_dataset(self, in_stream, **kwargs):
+        """The first sheet, read row by row (openpyxl's read-only mode) whatever dimensions the
+        file claims, within the row and column limits (structures/import_limits.py)."""
+        check_size(len(in_stream))
+        # Not a zip archive: the admin says the file could not be read (structures/admin_io.py).
+        with zipfile.ZipFile(io.BytesIO(in_stream)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > settings.IMPORT_MAX_BYTES * XLSX_UNPACKED_RATIO:
+            raise FileProblem(
+                "Ce classeur est trop volumineux une fois décompressé : découpez-le en plusieurs fichiers."
+            )
+        book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
+        try:
+            sheet = book.active
+            # Read the cells present, not the size the file claims (« A1:XFD1048576 »).
+            sheet.reset_dimensions()
+            return self._read_rows(sheet.iter_rows(values_only=True))
+        finally:
+            book.close()
+
+    @staticmethod
+    def _read_rows(rows):
+        dataset = tablib.Dataset()
+        headers = None
+        for index, row in enumerate(rows):
+            check_width(len(row))
+            if index > settings.IMPORT_MAX_ROWS * 10:
+                raise too_many_rows()
+            values = list(row)
+            while values and values[-1] in (None, ""):
+                values.pop()
+            if headers is None:
+                headers = values
+                dataset.headers = headers
+                continue
+            if not values:
+                continue
+            if len(dataset) >= settings.IMPORT_MAX_ROWS:
+                raise too_many_rows()
+            dataset.append((values + [None] * len(headers))[: len(headers)])
+        return dataset
+
     def export_data(self, dataset, **kwargs):
         return super().export_data(neutralised(dataset), **kwargs)
 

@@ -4,6 +4,8 @@ import re
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from stdnum.fr import siret
 
 # Rough bounding box of Auvergne-Rhône-Alpes (WGS84), with a small margin. The precise test
 # for a reception point is its distance to the commune it is attached to (see ReceptionPoint.clean).
@@ -27,13 +29,19 @@ def validate_insee_code(value):
         raise ValidationError("Le code INSEE doit comporter 5 caractères (ex. : 42218).", code="insee_code")
 
 
+FRANCE_CALLING_CODE = 33
+
+
 def parse_french_phone(value):
-    """Return the phonenumbers object for a valid French number, or None."""
+    """Return the phonenumbers object for a valid number of metropolitan France, or None: a
+    foreign number (« +41 22 … », « 0041 … ») is not a number of the region's structures."""
     try:
         number = phonenumbers.parse(value or "", "FR")
     except phonenumbers.NumberParseException:
         return None
-    return number if phonenumbers.is_valid_number(number) else None
+    if number.country_code != FRANCE_CALLING_CODE or not phonenumbers.is_valid_number(number):
+        return None
+    return number
 
 
 def format_french_phone(value):
@@ -57,3 +65,18 @@ def is_inside_region(latitude, longitude):
         REGION_BOUNDS["min_lat"] <= latitude <= REGION_BOUNDS["max_lat"]
         and REGION_BOUNDS["min_lon"] <= longitude <= REGION_BOUNDS["max_lon"]
     )
+
+
+def validate_siret(value):
+    """14 digits whose checksum (Luhn, or La Poste's rule for its establishments) is right."""
+    if not siret.is_valid(value or ""):
+        raise ValidationError(
+            "Ce numéro SIRET n'est pas valide : il compte 14 chiffres, sans espace, et sa clé doit être "
+            "juste (vérifiez-le sur annuaire-entreprises.data.gouv.fr).",
+            code="siret",
+        )
+
+
+def validate_not_in_future(value):
+    if value and value > timezone.localdate():
+        raise ValidationError("Cette date est dans le futur : indiquez le jour où la fiche a été vérifiée.")

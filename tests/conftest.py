@@ -11,6 +11,8 @@ import socket
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.signals import request_started
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from structures.loaders import load_communes, load_reference_data
 from structures.models import Department
@@ -34,10 +36,46 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with an empty cache: cached values never leak between tests."""
+    """Each test starts with an empty cache and closed circuit breakers: cached values and a
+    simulated outage never leak between tests."""
     from django.core.cache import cache
 
+    from spro_site.cache import breaker as cache_breaker
+    from spro_site.db.postgresql.base import breaker as database_breaker
+
     cache.clear()
+    cache_breaker.close()
+    database_breaker.close()
+
+
+def commit_pending_writes(**kwargs):
+    """Run the on-commit callbacks of what the test wrote so far (the data version stamp, cache
+    clearing), as the commit at the end of a real request would have."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    pending, connection.run_on_commit = connection.run_on_commit, []
+    logged = len(connection.queries_log)
+    for _savepoints, callback, _robust in pending:
+        callback()
+    # Those queries belong to the earlier commit, not to this request: kept out of query counts.
+    while len(connection.queries_log) > logged:
+        connection.queries_log.pop()
+
+
+@pytest.fixture(autouse=True)
+def committed_before_each_request():
+    """Tests run inside a transaction that is never committed, but in production every request
+    starts after the previous ones committed, and the page cache relies on it (the data version is
+    stamped at commit). So before each request of the test client, what the test wrote is treated
+    as committed."""
+    request_started.connect(commit_pending_writes, dispatch_uid="tests-commit-pending-writes")
+    yield
+    request_started.disconnect(dispatch_uid="tests-commit-pending-writes")
+
+
+@pytest.fixture
+def uncommitted_writes(committed_before_each_request):
+    """For the tests of transaction semantics: writes stay uncommitted until the test says so."""
+    request_started.disconnect(dispatch_uid="tests-commit-pending-writes")
 
 
 @pytest.fixture

@@ -42,7 +42,9 @@ def test_a_page_is_computed_once_then_served_from_the_cache(client, point, djang
         assert client.head(url).status_code == 200
 
 
-def test_a_committed_change_is_shown_at_the_next_request(client, point, django_capture_on_commit_callbacks):
+def test_a_committed_change_is_shown_at_the_next_request(
+    client, point, django_capture_on_commit_callbacks, uncommitted_writes
+):
     url = f"/lieux/{point.slug}/"
     assert "CIO de Vienne" in client.get(url).content.decode()
     point.name = "CIO de Vienne — nouvelle adresse"

@@ -297,7 +297,8 @@ def test_a_label_ending_hides_its_points_from_the_next_day(client, monkeypatch):
     ReceptionPointFactory(structure=structure, slug="lieu-labellise")
     first = api(client, "annuaire:api-points")
     assert [item["id"] for item in first.json()["results"]] == ["lieu-labellise"]
-    monkeypatch.setattr(timezone, "localdate", lambda *args: today + timedelta(days=1))
+    tomorrow = timezone.now() + timedelta(days=1)
+    monkeypatch.setattr(timezone, "now", lambda: tomorrow)
     revalidated = api(client, "annuaire:api-points", None, If_None_Match=first["ETag"])
     assert revalidated.status_code == 200
     assert revalidated.json()["results"] == []
@@ -442,14 +443,6 @@ def test_rate_limits_count_per_address_and_never_fail_without_one(rf, meta, expe
     request.META.pop("REMOTE_ADDR", None)
     request.META.update(meta)
     assert client_address("api", request) == expected
-
-
-def test_behind_a_proxy_the_forwarded_address_counts(rf, settings):
-    from annuaire.opendata import client_address
-
-    settings.RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
-    request = rf.get("/api/v1/lieux", HTTP_X_FORWARDED_FOR="198.51.100.4, 10.0.0.1")
-    assert client_address("api", request) == "198.51.100.4"
 
 
 def test_unknown_api_addresses_answer_404_in_json(client):

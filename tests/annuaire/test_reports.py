@@ -2,10 +2,9 @@ import time
 from unittest import mock
 
 import pytest
-from django.core import signing
 from django.urls import reverse
 
-from annuaire.reports import REPORTS_PER_HOUR, SIGNING_SALT
+from annuaire.reports import REPORTS_PER_HOUR, new_token
 from structures.models import ErrorReport
 from tests.structures.factories import ReceptionPointFactory
 
@@ -21,7 +20,7 @@ def point():
 def signed(seconds_ago):
     """A form token as the page would have issued it `seconds_ago` seconds ago."""
     with mock.patch("time.time", return_value=time.time() - seconds_ago):
-        return signing.TimestampSigner(salt=SIGNING_SALT).sign("formulaire")
+        return new_token()
 
 
 def post(client, point, **data):
@@ -79,6 +78,23 @@ def test_reports_are_rate_limited(client, point):
     assert response.status_code == 429
     assert "plusieurs signalements dans l'heure" in response.content.decode()
     assert ErrorReport.objects.count() == REPORTS_PER_HOUR
+
+
+def test_a_form_token_serves_once(client, point):
+    url = reverse("annuaire:report-error", args=[point.slug])
+    data = {"message": MESSAGE, "jeton": signed(60)}
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data)
+    assert again.status_code == 400
+    assert "Ce formulaire a déjà été envoyé" in again.content.decode()
+    assert ErrorReport.objects.count() == 1
+
+
+def test_a_refused_form_keeps_its_token_for_the_corrected_message(client, point):
+    url = reverse("annuaire:report-error", args=[point.slug])
+    token = signed(60)
+    assert client.post(url, {"message": "Faux", "jeton": token}).status_code == 400
+    assert client.post(url, {"message": MESSAGE, "jeton": token}).status_code == 302
 
 
 def test_hidden_points_cannot_be_reported(client):

@@ -1,0 +1,92 @@
+"""The page cache as production runs it (on, in every test): each public address answers the same
+twice, the second time from the cache; what the cache must not keep, it does not keep."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.structures.factories import ReceptionPointFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def point():
+    return ReceptionPointFactory(name="CIO de Vienne", commune_insee="38544", hours=[(0, "09:00", "12:00")])
+
+
+def public_urls(point):
+    structure, network = point.structure, point.structure.network
+    return [
+        "/",
+        "/recherche/",
+        "/recherche/?q=Vienne",
+        "/recherche/?q=Vienne&public=jeunes-16-25&rayon=50&page=1",
+        "/recherche/?q=38",
+        "/quelle-structure/",
+        "/quelle-structure/?situation=demandeur-emploi&etape=2",
+        "/le-spro/",
+        "/reseaux/",
+        f"/reseaux/{network.slug}/",
+        "/accessibilite/",
+        "/mentions-legales/",
+        "/donnees-personnelles/",
+        "/mise-a-jour-des-donnees/",
+        "/donnees/",
+        f"/lieux/{point.slug}/",
+        f"/lieux/{point.slug}/signaler/merci/",
+        f"/structures/{structure.slug}/",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/carte/lieux.geojson?q=Vienne",
+        "/api/v1/communes?q=vien",
+        "/api/v1/lieux?q=Vienne",
+        f"/api/v1/lieux/{point.slug}",
+        "/api/v1/structures",
+        f"/api/v1/structures/{structure.slug}",
+        "/api/v1/reseaux",
+        "/api/v1/openapi.json",
+    ]
+
+
+def test_every_public_address_is_served_the_second_time_from_the_cache(client, point, django_assert_max_num_queries):
+    for url in public_urls(point):
+        first = client.get(url)
+        assert first.status_code == 200, url
+        # From the cache: only the data version is read (the open-data answers also read what
+        # dates alone change, itself cached), no search, no template.
+        with django_assert_max_num_queries(1):
+            second = client.get(url)
+        assert second.status_code == 200, url
+        assert second["Content-Type"] == first["Content-Type"], url
+        assert second.content == first.content, url
+
+
+def test_the_sitemap_answers_twice_with_the_cache_on(client, point):
+    # It is a template response: stored unrendered, it could not be pickled (a 500 in production).
+    responses = [client.get("/sitemap.xml") for _ in range(2)]
+    assert [response.status_code for response in responses] == [200, 200]
+    assert responses[0].content == responses[1].content
+    assert f"/lieux/{point.slug}/".encode() in responses[1].content
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/?utm_source=lettre", "/recherche/?q=Vienne&n=1", "/le-spro/?x=y", "/api/v1/reseaux?aleatoire=4"],
+)
+def test_addresses_with_unknown_parameters_are_answered_but_not_stored(client, point, url):
+    def page_keys():
+        return {key for key in cache._cache if "page:" in key}
+
+    assert client.get(url).status_code == 200
+    assert client.get(url.split("?")[0]).status_code == 200
+    stored = page_keys()
+    # The address without its unknown parameter was stored; with it, it never is.
+    assert len(stored) == 1
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert again.status_code == 200
+    # Computed again: it rendered its template or read more than the data version.
+    assert again.templates or len(queries) > 1
+    assert page_keys() == stored
