@@ -32,15 +32,8 @@ from annuaire.opendata import (
     next_link,
     open_data,
 )
-from annuaire.search import (
-    CANDIDATES_SHOWN,
-    NearestResults,
-    count_cap,
-    open_data_rows,
-    paginate_results,
-    resolve,
-    run_search,
-)
+from annuaire.places import CANDIDATES_SHOWN, resolve
+from annuaire.search import NearestResults, count_cap, open_data_rows, paginate_results, run_search
 from annuaire.serializers import (
     POINT_CSV_COLUMNS,
     STRUCTURE_CSV_COLUMNS,
@@ -113,6 +106,10 @@ def points(request):
             "count_capped": count_capped,
             "next": next_url,
             "results": results,
+            "understood": outcome.resolution.understood,
+            "network": outcome.resolution.network or None,
+            "outside_region": outcome.resolution.outside.as_json() if outcome.resolution.outside else None,
+            "unresolved": outcome.resolution.unresolved,
         }
     )
 

@@ -27,13 +27,47 @@ def unknown(what):
     return {"invalid_choice": f"{what} inconnu : « %(value)s »."}
 
 
+YES_VALUES = ("1", "on", "oui", "true")
+NO_VALUES = ("", "0", "non", "false", "off")
+
+
+class YesField(forms.BooleanField):
+    """A checkbox in an address: « 1 » (« on », « oui ») or nothing; any other value is refused
+    with a French message rather than read as yes."""
+
+    def to_python(self, value):
+        if value in (True, False):
+            return value
+        text = str(value or "").strip().lower()
+        if text in YES_VALUES:
+            return True
+        if text in NO_VALUES:
+            return False
+        raise forms.ValidationError(
+            "Valeur inconnue pour « %(label)s » : « %(value)s ». Utilisez 1 pour n'afficher que ces lieux.",
+            code="invalid",
+            params={"label": self.label, "value": str(value)[:30]},
+        )
+
+
+class YesCheckbox(forms.CheckboxInput):
+    """Hands the value of the address to YesField as written (Django's checkbox would turn any
+    text into True)."""
+
+    def __init__(self):
+        super().__init__(check_test=lambda value: value is True or str(value).lower() in YES_VALUES)
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name, "")
+
+
 class YesFilter(django_filters.BooleanFilter):
     """A checkbox: « 1 » (or « oui ») keeps only the matching points; absent means no filter."""
 
-    field_class = forms.BooleanField
+    field_class = YesField
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.CheckboxInput(check_test=lambda value: value in (True, "1", "on", "oui")))
+        kwargs.setdefault("widget", YesCheckbox())
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):

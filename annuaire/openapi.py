@@ -165,6 +165,22 @@ SCHEMAS = {
             "count_capped": boolean("Vrai si le nombre de résultats a été plafonné."),
             "next": NEXT,
             "results": {"type": "array", "items": ref("PointResult")},
+            "understood": strings("Comment la recherche a été comprise, quand elle n'a pas été lue telle quelle."),
+            "network": string("Réseau nommé dans les mots de la recherche, appliqué comme filtre.", nullable=True),
+            "outside_region": {
+                "oneOf": [
+                    closed(
+                        {
+                            "name": string("Commune."),
+                            "department": string("Département."),
+                            "region": string("Région."),
+                        },
+                        "Commune d'une autre région : l'annuaire couvre Auvergne-Rhône-Alpes.",
+                    ),
+                    {"type": "null"},
+                ]
+            },
+            "unresolved": boolean("Vrai si aucune commune n'a été reconnue avec certitude : voir candidates."),
         }
     ),
     "Structure": closed(STRUCTURE, "Une structure membre publiée."),

@@ -25,7 +25,7 @@ from django.views.decorators.http import condition, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from annuaire.caching import data_version, shared_cache
-from annuaire.filters import PointFilterSet, StructureFilterSet
+from annuaire.filters import YES_VALUES, PointFilterSet, StructureFilterSet
 from annuaire.forms import SearchForm
 from annuaire.serializers import CSV_LIST_SEPARATOR
 from spro_site.cache import get_or_compute, guarded
@@ -40,7 +40,6 @@ JSON_OPTIONS = {"ensure_ascii": False}
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 CHUNK_SIZE = 1000
-TRUE_VALUES = ("1", "on", "oui", "true")
 SEPARATORS = {"virgule": ",", "point-virgule": ";"}
 
 
@@ -71,7 +70,7 @@ def visibility_changed_at(today):
 
 
 def minute_dependent(request):
-    return request.GET.get("ouvert", "").lower() in TRUE_VALUES
+    return request.GET.get("ouvert", "").lower() in YES_VALUES
 
 
 def validators(request):

@@ -8,7 +8,6 @@ points that pass the filters, nearest first, 20 to a page.
 """
 
 import math
-import re
 from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage, Paginator
@@ -16,16 +15,9 @@ from django.db.models import Prefetch, Q
 
 from annuaire.filters import PointFilterSet
 from annuaire.forms import RADIUS_CHOICES, SearchForm
-from structures.models import (
-    Closure,
-    Commune,
-    OpeningHours,
-    ReceptionPoint,
-    great_circle_km,
-)
+from annuaire.places import Resolution, resolve
+from structures.models import Closure, Network, OpeningHours, ReceptionPoint, great_circle_km
 from structures.opening import opening_state
-from structures.reference import DEPARTMENT_NAMES, PREFECTURES
-from structures.text import normalize
 
 PAGE_SIZE = 20
 # Counting stops here: beyond it the page says « plus de 200 lieux ». At the real scale of the SPRO
@@ -34,153 +26,8 @@ PAGE_SIZE = 20
 COUNT_CAP = 200
 # « Everywhere »: more than the largest distance between two points of the region.
 UNLIMITED_KM = 1000
-CANDIDATES_SHOWN = 12
 NEAREST_ANYWAY = 5
 REMOTE_OPTIONS = 6
-POSTAL_CODE = re.compile(r"^\d{5}$")
-# « Saint-Priest (07000) », as the suggestions write a commune: the postal code settles homonyms.
-NAME_WITH_POSTAL_CODE = re.compile(r"^(?P<name>.*\D)\s*\(?(?P<code>\d{5})\)?\s*$")
-DEPARTMENT_CODE = re.compile(r"^\d{2}$")
-DEPARTMENT_BY_NAME = {normalize(name): code for code, name in DEPARTMENT_NAMES.items()}
-
-
-@dataclass(frozen=True)
-class Place:
-    kind: str  # "commune", "departement" or "position"
-    name: str
-    latitude: float
-    longitude: float
-    insee_code: str | None = None
-    department: str | None = None
-    postal_code: str = ""
-
-    @property
-    def label(self):
-        if self.kind == "departement":
-            return f"{self.name} ({self.department})"
-        if self.kind == "position":
-            return self.name
-        return f"{self.name} ({self.postal_code})"
-
-    def as_json(self):
-        return {
-            "kind": self.kind,
-            "name": self.name,
-            "insee_code": self.insee_code,
-            "department": self.department,
-            "latitude": self.latitude,
-            "longitude": self.longitude,
-        }
-
-
-def commune_place(commune):
-    return Place(
-        kind="commune",
-        name=commune.name,
-        latitude=commune.latitude,
-        longitude=commune.longitude,
-        insee_code=commune.insee_code,
-        department=commune.department_id,
-        postal_code=commune.postal_code_list[0],
-    )
-
-
-@dataclass
-class Resolution:
-    place: Place | None = None
-    candidates: list = field(default_factory=list)
-    ambiguous: bool = False
-    # Normalised words to look for in structure and place names, when the query is not a place.
-    name_words: list = field(default_factory=list)
-    message: str = ""
-
-
-def resolve(query, commune_code=None, position=None):
-    """Turn the person's input into a place, or into words to look for in names."""
-    if commune_code:
-        commune = Commune.objects.filter(pk=commune_code).first()
-        if commune is None:
-            return Resolution(message=f"Aucune commune de la région n'a le code « {commune_code} ».")
-        return Resolution(place=commune_place(commune))
-    words = normalize(query)
-    if not words:
-        return Resolution(place=position_place(*position) if position else None)
-    labelled = NAME_WITH_POSTAL_CODE.match(query or "")
-    if labelled:
-        exact = _by_name_and_postal_code(normalize(labelled["name"]), labelled["code"])
-        if exact:
-            return exact
-    if POSTAL_CODE.match(words):
-        return _by_postal_code(words)
-    if DEPARTMENT_CODE.match(words):
-        if words not in DEPARTMENT_NAMES:
-            return Resolution(message=f"Le département « {words} » n'est pas en Auvergne-Rhône-Alpes.")
-        return Resolution(place=department_place(words))
-    return _by_name(words, position)
-
-
-def _by_postal_code(code):
-    communes = list(Commune.objects.filter(postal_codes__contains=code))
-    if not communes:
-        return Resolution(message=f"Aucune commune de la région n'a le code postal {code}.")
-    # A Lyon postal code names one arrondissement: prefer it to the whole city.
-    communes.sort(key=lambda c: (c.kind != "arrondissement", -c.population, c.name))
-    places = [replace_postal_code(commune_place(c), code) for c in communes]
-    return Resolution(place=places[0], candidates=places[1:CANDIDATES_SHOWN])
-
-
-def _by_name_and_postal_code(words, code):
-    commune = Commune.objects.filter(search_name=words, postal_codes__contains=code).order_by("-population").first()
-    return Resolution(place=replace_postal_code(commune_place(commune), code)) if commune else None
-
-
-def replace_postal_code(place, code):
-    return Place(**{**place.__dict__, "postal_code": code})
-
-
-def _by_name(words, position):
-    matches = Commune.objects.filter(Q(search_name__startswith=words) | Q(search_name__contains=f" {words}"))
-    ranked = sorted(
-        matches.order_by("-population")[:100],
-        key=lambda c: (0 if c.search_name == words else 1 if c.search_name.startswith(words) else 2, -c.population),
-    )
-    exact = [c for c in ranked if c.search_name == words]
-    prefixed = [c for c in ranked if c.search_name.startswith(words)]
-    department = DEPARTMENT_BY_NAME.get(words)
-    if department and not exact:
-        return Resolution(
-            place=department_place(department),
-            candidates=[commune_place(c) for c in prefixed[:CANDIDATES_SHOWN]],
-        )
-    if prefixed:
-        best, others = prefixed[0], prefixed[1:]
-        return Resolution(
-            place=commune_place(best),
-            candidates=[commune_place(c) for c in others[:CANDIDATES_SHOWN]],
-            ambiguous=len(exact) != 1 and bool(others),
-        )
-    # Not a commune's name: look for it in the names of structures and places; communes whose name
-    # contains the words (« etienne » → Saint-Étienne) are offered as well.
-    return Resolution(
-        place=position_place(*position) if position else None,
-        candidates=[commune_place(c) for c in ranked[:CANDIDATES_SHOWN]],
-        name_words=words.split(),
-    )
-
-
-def department_place(code):
-    prefecture = Commune.objects.get(pk=PREFECTURES[code])
-    return Place(
-        kind="departement",
-        name=DEPARTMENT_NAMES[code],
-        latitude=prefecture.latitude,
-        longitude=prefecture.longitude,
-        department=code,
-    )
-
-
-def position_place(latitude, longitude):
-    return Place(kind="position", name="Votre position", latitude=latitude, longitude=longitude)
 
 
 class NearestResults:
@@ -294,10 +141,38 @@ class SearchOutcome:
     # The filtered points before the radius, and the radius searched (unlimited without a place).
     filtered: object = None
     search_radius_km: int = UNLIMITED_KM
+    # The network named in the words (« mission locale vienne »), applied as a filter.
+    network: object = None
+    # No point of the region passes the filters, whatever the distance.
+    nothing_anywhere: bool = False
 
     @property
     def place(self):
         return self.resolution.place
+
+    def _query(self, **changes):
+        params = self.form.data.copy()
+        params.pop("page", None)
+        for name, value in changes.items():
+            if value is None:
+                params.pop(name, None)
+            else:
+                params[name] = value
+        return params.urlencode()
+
+    @property
+    def without_filters_query(self):
+        """The same search (place, position, radius) without any filter, nor the network named in
+        the words."""
+        changes = dict.fromkeys(self.filterset.base_filters)
+        if self.network:
+            changes["q"] = self.resolution.place_text
+        return self._query(**changes)
+
+    @property
+    def without_network_query(self):
+        """The same search without the network that the words named."""
+        return self._query(q=self.resolution.place_text)
 
     @property
     def box_value(self):
@@ -355,11 +230,25 @@ def run_search(params, paginate=True):
         outcome.scope = filterset.qs
         return outcome
     outcome.resolution = resolution = resolve(data["q"], data["commune"], form.position)
+    if resolution.outside:
+        # Another region: said plainly, with what serves everyone (includes/outside_region.html).
+        outcome.scope = outcome.filtered = filterset.qs.none()
+        add_remote_options(outcome, filterset.qs, None)
+        return outcome
     if resolution.message:
         outcome.errors.append(resolution.message)
         return outcome
 
     queryset, place = filterset.qs, resolution.place
+    if resolution.network and not filterset.form.cleaned_data.get("reseau"):
+        # « mission locale vienne »: the network named in the words is a filter, shown and removable.
+        queryset = queryset.filter(structure__network__slug=resolution.network)
+        outcome.network = Network.objects.filter(slug=resolution.network).first()
+    if resolution.unresolved or (data["q"] and place is None and not resolution.name_words and not resolution.network):
+        # Nothing recognised for sure: choices are offered, never a silent guess.
+        outcome.scope = outcome.filtered = queryset.none()
+        add_remote_options(outcome, filterset.qs, None)
+        return outcome
     for word in resolution.name_words:
         queryset = queryset.filter(search_text__contains=word)
     if place is not None and place.kind == "departement":
@@ -378,7 +267,7 @@ def run_search(params, paginate=True):
     if not paginate_results(outcome, results, data["page"]):
         return outcome
     outcome.rows = to_rows(outcome.page.object_list if outcome.page else [], place)
-    if outcome.count == 0 and place is not None:
+    if outcome.count == 0:
         add_way_out(outcome, queryset, place)
     return outcome
 
@@ -404,12 +293,22 @@ def paginate_results(outcome, results, number):
 
 
 def add_way_out(outcome, queryset, place):
-    """No result within the radius: never a dead end."""
-    larger = [radius for radius, _ in RADIUS_CHOICES if radius > outcome.radius_km]
-    outcome.wider_radius = larger[0] if larger else None
-    nearest = NearestResults(queryset, place.latitude, place.longitude, UNLIMITED_KM)[:NEAREST_ANYWAY]
-    outcome.nearest_anyway = to_rows(nearest, place)
-    department = place.department or (nearest[0].commune.department_id if nearest else None)
+    """No result: never a dead end. A larger radius and the nearest points anyway when the filters
+    leave some in the region; else say so (the page offers to remove them); and what can be done
+    at a distance."""
+    outcome.nothing_anywhere = not queryset.exists()
+    department = place.department if place else None
+    if place is not None and not outcome.nothing_anywhere:
+        larger = [radius for radius, _ in RADIUS_CHOICES if radius > outcome.radius_km]
+        outcome.wider_radius = larger[0] if larger else None
+        nearest = NearestResults(queryset, place.latitude, place.longitude, UNLIMITED_KM)[:NEAREST_ANYWAY]
+        outcome.nearest_anyway = to_rows(nearest, place)
+        department = department or (nearest[0].commune.department_id if nearest else None)
+    add_remote_options(outcome, queryset if not outcome.nothing_anywhere else outcome.filterset.queryset, department)
+
+
+def add_remote_options(outcome, queryset, department):
+    """Structures that advise by phone or video: in the department when there is one."""
     remote = queryset.filter(Q(by_phone=True) | Q(by_video=True))
     if department:
         remote = remote.filter(structure__competence_departments=department)

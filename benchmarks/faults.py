@@ -40,7 +40,7 @@ import openpyxl
 import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import load_test  # noqa: E402
+import load_test
 
 ROOT = load_test.ROOT
 REDIS_PORT = 6391
@@ -153,9 +153,7 @@ class Session:
     def login(self):
         token = self.csrf("/admin/login/")
         body = f"csrfmiddlewaretoken={token}&username=essai-pannes&password={PASSWORD}&next=/admin/"
-        status, _ = self.request(
-            "POST", "/admin/login/", body, {"Content-Type": "application/x-www-form-urlencoded"}
-        )
+        status, _ = self.request("POST", "/admin/login/", body, {"Content-Type": "application/x-www-form-urlencoded"})
         if status != 302:
             raise SystemExit(f"Connexion à l'administration impossible ({status}).")
 

@@ -13,12 +13,13 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 
 from structures import reference
-from structures.models import Commune, Department, Network, Public, ServiceLevel
+from structures.models import Commune, Department, FormerCommune, Network, Public, ServiceLevel
 from structures.signals import mark_data_changed
 from structures.text import normalize
 from structures.validators import is_inside_region
 
 COMMUNES_CSV = Path(settings.BASE_DIR) / "fixtures" / "communes-ara.csv"
+FORMER_COMMUNES_CSV = Path(settings.BASE_DIR) / "fixtures" / "communes-deleguees-associees-ara.csv"
 COMMUNE_FIELDS = ["name", "search_name", "department", "postal_codes", "latitude", "longitude", "population", "kind"]
 
 
@@ -138,3 +139,26 @@ def refresh_statistics():
             # Also marks the pages all-visible, so that PostgreSQL can answer from the index alone.
             cursor.execute("VACUUM ANALYZE structures_receptionpoint")
         cursor.execute("ANALYZE")
+
+
+@transaction.atomic
+def load_former_communes(path=FORMER_COMMUNES_CSV):
+    """Insert or update the former communes (« communes déléguées ou associées ») of the file,
+    keyed on (code, name); the communes must be loaded first."""
+    report = LoadReport()
+    communes = set(Commune.objects.values_list("insee_code", flat=True))
+    with open(path, encoding="utf-8", newline="") as handle:
+        for line_number, row in enumerate(csv.DictReader(handle), start=2):
+            if row["current_insee_code"] not in communes:
+                raise GazetteerError(
+                    f"Ligne {line_number} : commune actuelle inconnue « {row['current_insee_code']} »."
+                )
+            _, created = FormerCommune.objects.update_or_create(
+                code=row["code"],
+                name=row["name"],
+                defaults={"kind": row["kind"], "commune_id": row["current_insee_code"]},
+            )
+            report.created += created
+            report.updated += not created
+    mark_data_changed()
+    return report

@@ -198,6 +198,36 @@ class Commune(models.Model):
         return self.postal_codes.split()
 
 
+class FormerCommune(models.Model):
+    """A former commune that lives on as a « commune déléguée » or « commune associée » of a
+    current one: people still write its name, which leads to the current commune."""
+
+    class Kind(models.TextChoices):
+        DELEGATED = "deleguee", "commune déléguée"
+        ASSOCIATED = "associee", "commune associée"
+
+    code = models.CharField("code INSEE", max_length=5, validators=[validate_insee_code])
+    name = models.CharField("nom", max_length=100)
+    search_name = models.CharField("nom normalisé pour la recherche", max_length=100, editable=False)
+    kind = models.CharField("type", max_length=10, choices=Kind)
+    commune = models.ForeignKey(
+        Commune, verbose_name="commune actuelle", on_delete=models.CASCADE, related_name="former_communes"
+    )
+
+    class Meta:
+        verbose_name = "ancienne commune"
+        verbose_name_plural = "anciennes communes"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["code", "name"], name="former_commune_code_name_unique")]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display()} de {self.commune.name})"
+
+    def save(self, *args, **kwargs):
+        self.search_name = normalize(self.name)
+        super().save(*args, **kwargs)
+
+
 # --- Vocabularies ----------------------------------------------------------------------------
 
 

@@ -197,6 +197,47 @@ NETWORKS = [
     ),
 ]
 
+# What people write for each network, current and former names, acronyms (normalised as
+# structures.text.normalize does): the search reads them as the network filter (annuaire/places.py).
+NETWORK_ALIASES = {
+    "cio": ["cio", "centre d information et d orientation", "centre information orientation"],
+    "scuio": [
+        "scuio",
+        "suio",
+        "scuio ip",
+        "service universitaire d information et d orientation",
+        "universite",
+        "fac",
+        "orientation universitaire",
+    ],
+    "info-jeunes": [
+        "info jeunes",
+        "information jeunesse",
+        "bij",
+        "pij",
+        "crij",
+        "bureau information jeunesse",
+        "point information jeunesse",
+        "point info jeunes",
+    ],
+    "france-travail": ["france travail", "pole emploi", "pe", "anpe", "agence pour l emploi"],
+    "cap-emploi": ["cap emploi"],
+    "apec": ["apec", "association pour l emploi des cadres"],
+    "mission-locale": ["mission locale", "missions locales", "ml", "mlj"],
+    "avenir-actifs": ["avenir actifs", "cibc", "cep", "conseil en evolution professionnelle"],
+    "cma": [
+        "cma",
+        "chambre des metiers",
+        "chambre de metiers",
+        "chambre des metiers et de l artisanat",
+        "chambre de metiers et de l artisanat",
+    ],
+    "cci": ["cci", "chambre de commerce", "chambre de commerce et d industrie"],
+    "chambre-agriculture": ["chambre d agriculture", "chambre agriculture", "chambre de l agriculture"],
+    "mife": ["mife", "maison de l information sur la formation et l emploi"],
+    "cidff": ["cidff", "droits des femmes"],
+}
+
 # What each circle of the SPRO means, in plain words, for the public pages.
 CIRCLE_EXPLANATIONS = {
     Circle.STATE: "Un service public de l'État, gratuit, qui informe et oriente sur les études et les métiers.",

@@ -21,6 +21,7 @@ from structures.models import (
     Commune,
     DataVersion,
     Department,
+    FormerCommune,
     Network,
     OpeningHours,
     Public,
@@ -32,7 +33,18 @@ from structures.models import (
 # Keys of values computed from the whole directory.
 DEMO_DATA_SHOWN = "demo_data_shown"
 DATA_CACHE_KEYS = [DEMO_DATA_SHOWN]
-PUBLIC_MODELS = [Structure, ReceptionPoint, OpeningHours, Closure, Network, Public, ServiceLevel, Commune, Department]
+PUBLIC_MODELS = [
+    Structure,
+    ReceptionPoint,
+    OpeningHours,
+    Closure,
+    Network,
+    Public,
+    ServiceLevel,
+    Commune,
+    FormerCommune,
+    Department,
+]
 PUBLIC_LINKS = [
     Structure.levels.through,
     Structure.publics.through,

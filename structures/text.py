@@ -31,6 +31,29 @@ def normalize(text):
     return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
 
 
+_VOWELS = tuple("AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒaeiouyàâäéèêëîïôöùûüœ")
+
+
+def de(name):
+    """« de » before a name, as French writes it: « d'Annecy », « du Puy-en-Velay » (Le),
+    « des Abrets » (Les), « de la Tour-du-Pin », « de l'Isle-d'Abeau », « de Lyon ».
+
+    >>> [de(name) for name in ("Annecy", "Le Puy-en-Velay", "Les Abrets", "La Tour-du-Pin", "L'Isle-d'Abeau", "Lyon")]
+    ["d'Annecy", 'du Puy-en-Velay', 'des Abrets', 'de la Tour-du-Pin', "de l'Isle-d'Abeau", 'de Lyon']
+    """
+    if name.startswith("Le "):
+        return f"du {name[3:]}"
+    if name.startswith("Les "):
+        return f"des {name[4:]}"
+    if name.startswith("La "):
+        return f"de la {name[3:]}"
+    if name.startswith(("L'", "L’")):
+        return f"de l'{name[2:]}"
+    if name.startswith(_VOWELS):
+        return f"d'{name}"
+    return f"de {name}"
+
+
 def plural_fr(count, singular, plural):
     """French takes the singular for 0 and 1: plural_fr(0, "lieu", "lieux") == "lieu"."""
     return singular if abs(int(count)) < 2 else plural

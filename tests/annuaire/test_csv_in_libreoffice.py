@@ -33,8 +33,12 @@ def open_in_libreoffice(tmp_path, content, import_options):
         str(source),
     ]
     subprocess.run(command, check=True, capture_output=True, timeout=120)
-    sheet = openpyxl.load_workbook(tmp_path / "export.xlsx", read_only=True).active
-    return [[cell if cell is not None else "" for cell in row] for row in sheet.iter_rows(values_only=True)]
+    book = openpyxl.load_workbook(tmp_path / "export.xlsx", read_only=True)
+    try:
+        return [[cell if cell is not None else "" for cell in row] for row in book.active.iter_rows(values_only=True)]
+    finally:
+        # A read-only workbook keeps its file open until closed (a ResourceWarning otherwise).
+        book.close()
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from annuaire.search import resolve
+from annuaire.places import resolve
 from tests.structures.factories import ReceptionPointFactory, StructureFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +33,9 @@ pytestmark = pytest.mark.django_db
         ("grenoble", "commune", "38185"),
         ("38100", "commune", "38185"),
         ("clermont ferrand", "commune", "63113"),
-        # A commune is called exactly « Clermont » (Haute-Savoie): exact names come first.
-        ("clermont", "commune", "74078"),
+        # A village is called exactly « Clermont » (Haute-Savoie, 474 inhabitants): Clermont-Ferrand,
+        # 300 times larger, is what people mean; the village is offered (test_search_understanding).
+        ("clermont", "commune", "63113"),
         ("clermont fer", "commune", "63113"),
         ("Vaulx en Velin", "commune", "69256"),
         ("VENISSIEUX", "commune", "69259"),
@@ -53,7 +54,8 @@ pytestmark = pytest.mark.django_db
         ("Saint-Priest (07000)", "commune", "07288"),
         ("Saint-Priest (69800)", "commune", "69290"),
         ("saint priest 07000", "commune", "07288"),
-        ("Lyon (69003)", "commune", "69123"),
+        # The postal code names one arrondissement: that one rather than the whole city.
+        ("Lyon (69003)", "commune", "69383"),
     ],
 )
 def test_query_resolves_to_the_expected_place(query, kind, expected):
@@ -75,7 +77,7 @@ def test_department_is_searched_from_its_prefecture():
         # Two communes are called Saint-Priest (Ardèche and Rhône): the more populous is chosen.
         ("saint priest", True, "07288"),
         ("bourg", True, "01054"),
-        ("clermont", False, "63113"),
+        ("clermont", True, "74078"),
     ],
 )
 def test_other_matching_communes_are_offered(query, ambiguous, includes):
@@ -87,7 +89,8 @@ def test_other_matching_communes_are_offered(query, ambiguous, includes):
 def test_saint_julien_offers_the_other_communes_of_that_name():
     resolution = resolve("saint julien")
     assert len(resolution.candidates) == 12
-    assert all(candidate.name.startswith("Saint-Julien") for candidate in resolution.candidates)
+    # Communes and former communes (« Saint-Julien-… (commune de …) ») of that name.
+    assert all(candidate.label.startswith("Saint-Julien") for candidate in resolution.candidates)
 
 
 def test_postal_code_shared_by_several_communes_offers_them_all():
@@ -96,19 +99,25 @@ def test_postal_code_shared_by_several_communes_offers_them_all():
     assert all(candidate.postal_code == "69220" for candidate in resolution.candidates)
 
 
-def test_structure_name_is_searched_in_names():
-    structure = StructureFactory(name="Mission Locale de Lyon")
-    ReceptionPointFactory(structure=structure, name="Mission Locale de Lyon — accueil principal")
+def test_a_network_and_a_town_are_read_as_a_filter_and_a_place():
     resolution = resolve("mission locale de lyon")
+    assert resolution.network == "mission-locale"
+    assert resolution.place.insee_code == "69123"
+
+
+def test_structure_name_is_searched_in_names():
+    structure = StructureFactory(name="Maison de l'emploi Arve Faucigny")
+    ReceptionPointFactory(structure=structure, name="Maison de l'emploi — accueil principal")
+    resolution = resolve("maison emploi arve")
     assert resolution.place is None
-    assert resolution.name_words == ["mission", "locale", "de", "lyon"]
+    assert resolution.name_words == ["maison", "emploi", "arve"]
 
 
 @pytest.mark.parametrize(
     ("query", "message"),
     [
         ("75", "Le département « 75 » n'est pas en Auvergne-Rhône-Alpes."),
-        ("75001", "Aucune commune de la région n'a le code postal 75001."),
+        ("75001", "Paris (Paris) est en Île-de-France : cet annuaire couvre la région Auvergne-Rhône-Alpes."),
     ],
 )
 def test_places_outside_the_region_get_a_french_message(query, message):

@@ -115,3 +115,25 @@ def test_the_same_search_without_javascript(live_server, browser, places, screen
     expect(page.locator(".js-map-panel")).to_be_hidden()
     assert screenshot("recherche-sans-javascript-360x800", page).stat().st_size > 5000
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["avec-javascript", "sans-javascript"])
+def test_a_typo_on_a_phone_still_finds_the_places(live_server, browser, places, screenshot, javascript):
+    context = browser.new_context(java_script_enabled=javascript, viewport=PHONE, locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/")
+    box = page.get_by_label(re.compile("Où habitez-vous"))
+    box.fill("mision locale st etiene")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/recherche/\?q=mision\+locale\+st\+etiene"))
+    expect(page.get_by_text("Nous avons compris « Saint-Étienne ».")).to_be_visible()
+    expect(page.get_by_text(re.compile("Réseau : Mission Locale"))).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name=re.compile("^1 lieu d'accueil"))).to_be_visible()
+    expect(page.get_by_role("link", name="Mission Locale — accueil de Saint-Étienne", exact=True)).to_be_visible()
+    # The network read from the words can be removed: every network again, same place.
+    page.get_by_role("link", name="Voir tous les réseaux").click()
+    expect(page.get_by_role("heading", level=2, name=re.compile("^3 lieux d'accueil"))).to_be_visible()
+    screenshot(f"recherche-faute-de-frappe-{'js' if javascript else 'sans-js'}-360x800", page)
+    if javascript:
+        page.wait_for_load_state("networkidle")
+    context.close()

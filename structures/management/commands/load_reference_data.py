@@ -1,12 +1,19 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from structures.loaders import COMMUNES_CSV, GazetteerError, load_communes, load_reference_data, refresh_statistics
+from structures.loaders import (
+    COMMUNES_CSV,
+    GazetteerError,
+    load_communes,
+    load_former_communes,
+    load_reference_data,
+    refresh_statistics,
+)
 
 
 class Command(BaseCommand):
     help = (
         "Charge ou met à jour les référentiels (départements, réseaux, publics, niveaux de service) "
-        "et les communes de la région. Sans effet si tout est déjà à jour."
+        "et les communes de la région, avec leurs anciennes communes. Sans effet si tout est déjà à jour."
     )
 
     def add_arguments(self, parser):
@@ -22,5 +29,10 @@ class Command(BaseCommand):
         except (GazetteerError, OSError) as error:
             raise CommandError(f"Communes non chargées : {error}") from error
         self.stdout.write(f"Communes : {communes}.")
+        try:
+            former = load_former_communes()
+        except (GazetteerError, OSError) as error:
+            raise CommandError(f"Anciennes communes non chargées : {error}") from error
+        self.stdout.write(f"Anciennes communes (déléguées ou associées) : {former}.")
         refresh_statistics()
         self.stdout.write(self.style.SUCCESS("Référentiels à jour."))
