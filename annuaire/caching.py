@@ -27,10 +27,9 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.cache import cache
 from django.utils import timezone
 
-from spro_site.cache import guarded
+from spro_site.cache import shared_or_local
 from structures.models import DataVersion
 
 TIMEOUT_SECONDS = 60
@@ -45,7 +44,9 @@ def data_version(request):
 
 def page_key(request):
     parts = [
-        str(data_version(request).serial),
+        # The serial changes at each change; the time tells apart two databases (two sites on one
+        # machine, a database created again) whose serials happen to be equal.
+        "{}@{}".format(*data_version(request)),
         timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         getattr(staticfiles_storage, "manifest_hash", ""),
         request.build_absolute_uri(),
@@ -80,14 +81,14 @@ def shared_cache(view=None, *, params=()):
         if not settings.PAGE_CACHE or not storable(request, params):
             return view(request, *args, **kwargs)
         key = page_key(request)
-        response = guarded(cache.get, key)
+        response = shared_or_local("get", key)
         if response is not None:
             return response
         response = view(request, *args, **kwargs)
         if cacheable(response):
             if not getattr(response, "is_rendered", True):
                 response.render()
-            guarded(cache.set, key, response, TIMEOUT_SECONDS)
+            shared_or_local("set", key, response, TIMEOUT_SECONDS)
         return response
 
     return wrapper

@@ -12,11 +12,10 @@ import hashlib
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.utils.crypto import get_random_string
 from django_ratelimit.core import is_ratelimited
 
-from spro_site.cache import guarded
+from spro_site.cache import guarded, shared_or_local
 from spro_site.client import client_key
 
 MIN_SECONDS = 3
@@ -65,10 +64,9 @@ class ErrorReportForm(forms.Form):
         raise forms.ValidationError("Le formulaire a été envoyé trop vite : relisez votre message et renvoyez-le.")
 
     def use_token(self):
-        """Mark the token as used; False if it already was (the same form posted again). An
-        unreachable cache server lets the report through."""
-        added = guarded(cache.add, f"report-token:{self.cleaned_data['jeton']}", 1, MAX_AGE_SECONDS)
-        return added is not False
+        """Mark the token as used; False if it already was (the same form posted again). While the
+        cache server is unreachable, this process remembers the tokens itself."""
+        return shared_or_local("add", f"report-token:{self.cleaned_data['jeton']}", 1, MAX_AGE_SECONDS)
 
     @property
     def is_spam(self):

@@ -7,6 +7,7 @@ The site is started by bin/serve-prod on a throw-away PostgreSQL database with t
 benchmarks/load_test.py does), with its own Redis server on port 6391, so that only that one is
 hung. Three runs:
 
+- `redis-sain`: the same load with Redis healthy, for comparison;
 - `redis`: the site's Redis is hung (SIGSTOP: connections are accepted, nothing answers) for the
   whole of a wrk run of `--duration` seconds with `--connections` clients on the load test's mix;
   then SIGCONT. Goal: median under 200 ms.
@@ -46,7 +47,7 @@ ROOT = load_test.ROOT
 REDIS_PORT = 6391
 REDIS_URL = f"redis://127.0.0.1:{REDIS_PORT}/0"
 HOST, PORT = load_test.BIND.split(":")
-RUNS = ["redis", "base", "imports"]
+RUNS = ["redis-sain", "redis", "base", "imports"]
 PASSWORD = secrets.token_urlsafe(16)
 
 
@@ -94,6 +95,12 @@ def run_redis(paths_file, options):
     return report
 
 
+def run_healthy(paths_file, options):
+    report = load_test.run_wrk(paths_file, options.connections, options.duration)
+    report["requests_per_second"] = round(report["requests"] / report["seconds"], 1)
+    return report
+
+
 def run_database(paths_file, options):
     postgresql("stop")
     try:
@@ -102,9 +109,14 @@ def run_database(paths_file, options):
         during = load_test.run_wrk(paths_file, options.connections, options.duration)
     finally:
         postgresql("start")
-    time.sleep(2)
+    started = time.monotonic()
+    # Until the site answers again (the server's start, then the breakers' next try).
+    while status_of("/api/v1/reseaux?n=retour")[0] != 200:
+        time.sleep(0.2)
+    recovered_after = round(time.monotonic() - started, 1)
     after = load_test.run_wrk(paths_file, options.connections, 10)
     return {
+        "recovered_after_seconds": recovered_after,
         "during": during,
         "after": after,
         "samples": {
@@ -250,7 +262,9 @@ def main():
         paths_file.close()
         load_test.check_paths(paths)
         for run in options.runs:
-            if run == "redis":
+            if run == "redis-sain":
+                results[run] = run_healthy(paths_file.name, options)
+            elif run == "redis":
                 results[run] = run_redis(paths_file.name, options)
             elif run == "base":
                 results[run] = run_database(paths_file.name, options)

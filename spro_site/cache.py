@@ -1,17 +1,20 @@
 """The cache is an optimisation: when its server (Redis) cannot be reached, or answers too slowly,
-the site works on without it, computing what it would have read, and the failure is logged.
+the site works on without it, and the failure is logged.
 
 A hung server is worse than a stopped one: each call would wait for its socket timeout (kept short
 in the settings), several times per request. So the first failure opens a circuit breaker
-(pybreaker): for CACHE_BREAKER_SECONDS every cache call of this process is skipped at once, as if
-the cache were empty; then one call tries the server again, and a success closes the breaker.
+(pybreaker): for CACHE_BREAKER_SECONDS every call of this process to the shared cache is skipped at
+once; then one call tries the server again, and a success closes the breaker. Meanwhile pages and
+computed values are kept in this machine's own cache (the « local » cache: files shared by the app
+server processes, `shared_or_local`), so that an outage of Redis costs a cache miss per page and
+machine, not a computation of every page.
 """
 
 import logging
 
 import pybreaker
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -58,10 +61,22 @@ def guarded(operation, *args, **kwargs):
         return None
 
 
-def get_or_compute(key, compute, timeout):
-    """The cached value of `key` (None included), computed and stored when missing; computed
-    when the cache server is down."""
+def shared_or_local(method, *args, **kwargs):
+    """A cache operation (« get », « set », « add »…) on the shared cache or, while it is
+    unavailable, on this machine's own cache."""
     try:
-        return call(cache.get_or_set, key, compute, timeout)
+        return call(getattr(cache, method), *args, **kwargs)
     except CacheUnavailable:
-        return compute()
+        return getattr(caches["local"], method)(*args, **kwargs)
+
+
+def get_or_compute(key, compute, timeout):
+    """The cached value of `key` (None included), computed and stored when missing; in this
+    machine's own cache while the cache server is down."""
+    return shared_or_local("get_or_set", key, compute, timeout)
+
+
+def delete_everywhere(keys):
+    """Forget values in the shared cache and in this machine's own cache."""
+    guarded(cache.delete_many, keys)
+    caches["local"].delete_many(keys)

@@ -5,6 +5,7 @@ Production sets DATABASE_URL (PostgreSQL), SECRET_KEY, ALLOWED_HOSTS and DEBUG=f
 """
 
 import ipaddress
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -159,7 +160,7 @@ DATABASES = {
 # failing; a server that stays down is then skipped for DATABASE_BREAKER_SECONDS, during which
 # requests get « réessayez dans un instant » at once (spro_site/middleware.py).
 DATABASE_CONNECT_RETRY_SECONDS = env_int("DATABASE_CONNECT_RETRY_SECONDS", default=2)
-DATABASE_BREAKER_SECONDS = env_int("DATABASE_BREAKER_SECONDS", default=5)
+DATABASE_BREAKER_SECONDS = env_int("DATABASE_BREAKER_SECONDS", default=1)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "spro_site.db.postgresql"
     # A server that accepts no connection (hung, unreachable) is given up after two seconds.
@@ -264,6 +265,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "spro"}}
+# This machine's own cache, shared by its app server processes (files in a folder of their own):
+# where pages are kept while Redis is unavailable (spro_site/cache.py).
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": env_str("LOCAL_CACHE_DIR") or str(Path(tempfile.gettempdir()) / "spro-cache"),
+    "TIMEOUT": 300,
+    "OPTIONS": {"MAX_ENTRIES": 20_000},
+}
 CACHE_BREAKER_SECONDS = env_int("CACHE_BREAKER_SECONDS", default=10)
 # Public pages and API answers kept in that cache for the current minute (annuaire/caching.py).
 PAGE_CACHE = env_bool("PAGE_CACHE", default=True)

@@ -22,4 +22,7 @@ SECURE_SSL_REDIRECT = False
 # The page cache is on, as in production, in each test process's own memory: never the Redis
 # named by REDIS_URL (tests empty their cache; the Redis tests use their own database, 15).
 PAGE_CACHE = True
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "spro-tests"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "spro-tests"},
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "spro-tests-local"},
+}

@@ -10,12 +10,11 @@ mark_data_changed() themselves.
 
 import threading
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from spro_site.cache import guarded
+from spro_site.cache import delete_everywhere
 from structures.models import (
     Closure,
     Commune,
@@ -58,7 +57,7 @@ _pending = threading.local()
 
 
 def clear_data_cache():
-    guarded(cache.delete_many, DATA_CACHE_KEYS)
+    delete_everywhere(DATA_CACHE_KEYS)
 
 
 def mark_data_changed():

@@ -39,12 +39,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def empty_cache():
     """Each test starts with an empty cache and closed circuit breakers: cached values and a
     simulated outage never leak between tests."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from spro_site.cache import breaker as cache_breaker
     from spro_site.db.postgresql.base import breaker as database_breaker
 
     cache.clear()
+    caches["local"].clear()
     cache_breaker.close()
     database_breaker.close()
 

@@ -6,6 +6,7 @@ import uuid
 import zoneinfo
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.test import override_settings
 
@@ -111,28 +112,33 @@ def test_api_answers_are_cached_and_still_rate_limited(client, point, settings, 
     assert client.get("/api/v1/lieux", {"q": "Vienne"}).status_code == 429
 
 
-def test_an_unreachable_cache_server_does_not_break_the_site(client, point, caplog):
+def test_an_unreachable_cache_server_does_not_break_the_site(client, point, caplog, django_assert_num_queries):
     unreachable = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.5},
-        }
+        },
     }
     with override_settings(CACHES=unreachable):
         assert client.get(f"/lieux/{point.slug}/").status_code == 200
         assert client.get("/api/v1/lieux", {"q": "Vienne"}).status_code == 200
+        # Meanwhile this process keeps the pages in its own memory: not computed again.
+        with django_assert_num_queries(1):
+            assert client.get(f"/lieux/{point.slug}/").status_code == 200
     assert "Cache indisponible" in caplog.text
 
 
 @pytest.mark.redis
 def test_pages_are_shared_through_redis(client, point, django_assert_num_queries, django_capture_on_commit_callbacks):
     shared = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": TEST_REDIS_URL,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        }
+        },
     }
     with override_settings(CACHES=shared):
         try:

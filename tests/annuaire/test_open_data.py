@@ -427,24 +427,6 @@ def test_rate_limit_answers_429_in_french_with_retry_after(client, settings):
     assert client.get(reverse("annuaire:api-networks"), REMOTE_ADDR="192.0.2.7").status_code == 200
 
 
-@pytest.mark.parametrize(
-    ("meta", "expected"),
-    [
-        ({"REMOTE_ADDR": "203.0.113.9"}, "203.0.113.9"),
-        ({"REMOTE_ADDR": "2001:db8:1:2:3:4:5:6"}, "2001:db8:1:2::"),
-        ({}, "adresse-inconnue"),
-        ({"REMOTE_ADDR": "pas une adresse"}, "adresse-inconnue"),
-    ],
-)
-def test_rate_limits_count_per_address_and_never_fail_without_one(rf, meta, expected):
-    from annuaire.opendata import client_address
-
-    request = rf.get("/api/v1/lieux")
-    request.META.pop("REMOTE_ADDR", None)
-    request.META.update(meta)
-    assert client_address("api", request) == expected
-
-
 def test_unknown_api_addresses_answer_404_in_json(client):
     for path in ("/api/v1/lieux/inconnu", "/api/v1/structures/inconnue", "/api/v1/inconnu", "/api/v2/lieux"):
         response = client.get(path)

@@ -7,7 +7,8 @@ that new connection fails: the request first tries again with growing pauses for
 DATABASE_CONNECT_RETRY_SECONDS (a restart lasts a few seconds), then gives up. The first such
 failure opens a circuit breaker (pybreaker): for DATABASE_BREAKER_SECONDS the requests of this
 process fail at once instead of each waiting, and the site answers « try again in a moment »
-(spro_site/middleware.py); then one request tries the server again.
+(spro_site/middleware.py); then one request tries the server again, once, without waiting: when
+the server is back, the process is back within that delay.
 """
 
 import time
@@ -29,12 +30,17 @@ breaker = pybreaker.CircuitBreaker(
 
 class DatabaseWrapper(base.DatabaseWrapper):
     def get_new_connection(self, conn_params):
+        # Once the server has failed, each later try is a single attempt: no thread waits again.
+        connect = self._connect_waiting if breaker.current_state == pybreaker.STATE_CLOSED else self._connect_once
         try:
-            return breaker.call(self._connect_waiting, conn_params)
+            return breaker.call(connect, conn_params)
         except pybreaker.CircuitBreakerError as error:
             raise base.Database.OperationalError(
                 "La base de données ne répond pas (nouvel essai dans quelques secondes)."
             ) from error
+
+    def _connect_once(self, conn_params):
+        return super().get_new_connection(conn_params)
 
     def _connect_waiting(self, conn_params):
         deadline = time.monotonic() + settings.DATABASE_CONNECT_RETRY_SECONDS
