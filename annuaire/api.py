@@ -7,8 +7,6 @@ without one they are a listing in a stable order, read page after page through t
 (keyset pagination).
 """
 
-import re
-
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.urls import reverse
@@ -45,8 +43,7 @@ from annuaire.serializers import (
 )
 from structures.models import Network, ReceptionPoint, Structure, great_circle_km
 from structures.text import normalize
-
-INSEE_CODE = re.compile(r"^\d[\dAB]\d{3}$")
+from structures.validators import is_insee_code
 
 
 def json_response(data, status=200):
@@ -260,7 +257,7 @@ def communes(request):
     commune with that INSEE code (used by the admin's « Position de la commune »)."""
     code = request.GET.get("code", "")
     if code:
-        if not INSEE_CODE.match(code):
+        if not is_insee_code(code):
             return json_response({"error": f"« {code[:10]} » n'est pas un code INSEE de commune."}, status=404)
         resolution = resolve("", commune_code=code)
         if resolution.message:

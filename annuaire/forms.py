@@ -2,6 +2,8 @@
 
 from django import forms
 
+from structures.validators import INSEE_CODE_PATTERN
+
 RADIUS_CHOICES = [(5, "5 km"), (10, "10 km"), (20, "20 km"), (50, "50 km")]
 DEFAULT_RADIUS_KM = 20
 
@@ -31,7 +33,7 @@ class SearchForm(forms.Form):
     )
     commune = forms.RegexField(
         required=False,
-        regex=r"^\d[\dAB]\d{3}$",
+        regex=INSEE_CODE_PATTERN,
         widget=forms.HiddenInput,
         error_messages={"invalid": "Code de commune invalide."},
     )

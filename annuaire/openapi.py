@@ -10,6 +10,7 @@ from annuaire.forms import RADIUS_CHOICES
 from annuaire.opendata import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SEPARATORS
 from structures import reference
 from structures.enums import Accessibility, Circle, GeoPrecision, PointKind
+from structures.validators import INSEE_CODE_PATTERN
 
 LICENCE = {
     "name": "Licence Ouverte / Open Licence 2.0 (Etalab)",
@@ -71,7 +72,7 @@ POINT = {
     "address_complement": string("Complément d'adresse.", nullable=True),
     "postal_code": string("Code postal.", pattern=r"^\d{5}$"),
     "commune": string("Commune."),
-    "insee_code": string("Code INSEE de la commune.", pattern=r"^\d[\dAB]\d{3}$"),
+    "insee_code": string("Code INSEE de la commune.", pattern=INSEE_CODE_PATTERN),
     "department_code": string("Code du département.", enum=DEPARTMENT_CODES),
     "latitude": number("Latitude (WGS 84).", minimum=-90, maximum=90),
     "longitude": number("Longitude (WGS 84).", minimum=-180, maximum=180),
@@ -117,7 +118,7 @@ STRUCTURE = {
     "publics": strings("Publics accueillis.", enum=PUBLIC_SLUGS),
     "service_levels": POINT["service_levels"],
     "competence_departments": strings("Départements de compétence.", enum=DEPARTMENT_CODES),
-    "competence_communes": strings("Communes de compétence (codes INSEE).", pattern=r"^\d[\dAB]\d{3}$"),
+    "competence_communes": strings("Communes de compétence (codes INSEE).", pattern=INSEE_CODE_PATTERN),
     "label_valid_until": string("Cercle 3 : fin de validité du label régional.", nullable=True, format="date"),
     "points_count": integer("Nombre de lieux d'accueil publiés.", minimum=0),
     "last_verified_on": POINT["last_verified_on"],
@@ -243,7 +244,7 @@ def flag(name, description):
 PARAMETERS = {
     "q": query("q", "Commune, code postal, département ou nom de structure.", {"type": "string", "maxLength": 100}),
     "commune": query(
-        "commune", "Code INSEE d'une commune de la région.", {"type": "string", "pattern": r"^\d[\dAB]\d{3}$"}
+        "commune", "Code INSEE d'une commune de la région.", {"type": "string", "pattern": INSEE_CODE_PATTERN}
     ),
     "lat": query("lat", "Latitude d'une position (avec lon).", {"type": "number", "minimum": -90, "maximum": 90}),
     "lon": query("lon", "Longitude d'une position (avec lat).", {"type": "number", "minimum": -180, "maximum": 180}),

@@ -201,18 +201,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Map tiles are configuration: with no URL, maps show the points on a plain background
-# and the site makes no request to any third-party host.
+# and the site makes no request to any third-party host. (Leaflet itself comes from
+# django-leaflet's static files; its template tags and LEAFLET_CONFIG are not used.)
 MAP_TILES_URL = env_str("MAP_TILES_URL")
 MAP_TILES_ATTRIBUTION = env_str("MAP_TILES_ATTRIBUTION")
-LEAFLET_CONFIG = {
-    "DEFAULT_CENTER": (45.5, 4.6),
-    "DEFAULT_ZOOM": 7,
-    "MIN_ZOOM": 6,
-    "MAX_ZOOM": 18,
-    "TILES": [("Plan", MAP_TILES_URL, {"attribution": MAP_TILES_ATTRIBUTION})] if MAP_TILES_URL else [],
-    "RESET_VIEW": False,
-    "NO_GLOBALS": True,
-}
 
 # Who hosts the site, for the legal notice (« mentions légales »).
 HOSTING_NOTICE = env_str(

@@ -2,24 +2,8 @@
 
 from django import forms
 
-from structures.enums import PointKind, Recurrence, Weekday
-
-
-def overlapping_slots(slots):
-    """Pairs of slots of the same day and the same weeks that overlap (one closes after the other opens)."""
-    found = []
-    by_day = {}
-    for slot in slots:
-        by_day.setdefault(slot["weekday"], []).append(slot)
-    for day_slots in by_day.values():
-        day_slots.sort(key=lambda slot: slot["opens"])
-        for earlier, later in zip(day_slots, day_slots[1:], strict=False):
-            same_weeks = Recurrence.WEEKLY in (earlier["recurrence"], later["recurrence"]) or (
-                earlier["recurrence"] == later["recurrence"]
-            )
-            if same_weeks and later["opens"] < earlier["closes"]:
-                found.append((earlier, later))
-    return found
+from structures.enums import PointKind, Weekday
+from structures.opening import overlapping_pairs
 
 
 class OpeningHoursFormSet(forms.BaseInlineFormSet):
@@ -32,7 +16,9 @@ class OpeningHoursFormSet(forms.BaseInlineFormSet):
             and form.cleaned_data.get("closes")
         ]  # fmt: skip
         errors = []
-        for earlier, later in overlapping_slots(slots):
+        keys = [(slot["weekday"], slot["recurrence"], slot["opens"], slot["closes"]) for slot in slots]
+        for i, j in overlapping_pairs(keys):
+            earlier, later = sorted([slots[i], slots[j]], key=lambda slot: slot["opens"])
             day = Weekday(earlier["weekday"]).label.lower()
             errors.append(
                 f"Deux créneaux du {day} se chevauchent : {earlier['opens']:%H:%M}–{earlier['closes']:%H:%M} "

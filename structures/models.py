@@ -463,13 +463,6 @@ class Structure(TimeStampedModel):
         elif self.label_status != LabelStatus.NOT_APPLICABLE:
             raise ValidationError({"label_status": "Seules les structures du cercle 3 sont labellisées par la Région."})
 
-    @property
-    def label_in_force(self):
-        """True when the circle-3 label is granted and today lies within its dates."""
-        if self.label_status != LabelStatus.GRANTED or not (self.label_start and self.label_end):
-            return False
-        return self.label_start <= timezone.localdate() <= self.label_end
-
 
 # --- Reception points ------------------------------------------------------------------------
 
@@ -863,10 +856,6 @@ class Closure(models.Model):
 
     def __str__(self):
         return self.message
-
-    @property
-    def is_full_closure(self):
-        return self.opens is None
 
     def clean(self):
         super().clean()

@@ -31,6 +31,7 @@ from structures.models import (
     ServiceLevel,
     Structure,
 )
+from structures.opening import slots_overlap
 from structures.spreadsheets import (
     BooleanWidget,
     ChoiceWidget,
@@ -484,8 +485,9 @@ class OpeningHoursResource(DirectoryResource):
         return self.slot_key(row)
 
     def check_rows(self, dataset):
-        """Slots of the same point, day and weeks must not overlap."""
-        seen = {}
+        """Slots of the same point must not overlap (structures.opening.slots_overlap, the rule of
+        the admin form too)."""
+        by_point = {}
         for index, row in enumerate(dataset.dict, start=1):
             key = self.slot_key(row)
             if index in self.row_problems:  # a repeated slot is reported once, as such
@@ -496,16 +498,17 @@ class OpeningHoursResource(DirectoryResource):
                 continue
             if key is None or closes <= key[3]:
                 continue
-            for other_index, opens, other_closes in seen.get(key[:3], []):
-                if opens < closes and key[3] < other_closes:
+            slot = (key[1], key[2], key[3], closes)
+            for other_index, other in by_point.get(key[0], []):
+                if slots_overlap(slot, other):
                     self.add_row_problem(
                         index,
                         "ouverture",
                         f"ce créneau chevauche celui de la ligne {other_index + 1} "
-                        f"({opens:%H:%M}–{other_closes:%H:%M}) pour le même lieu et le même jour.",
+                        f"({other[2]:%H:%M}–{other[3]:%H:%M}) pour le même lieu et le même jour.",
                     )
                     break
-            seen.setdefault(key[:3], []).append((index, key[3], closes))
+            by_point.setdefault(key[0], []).append((index, slot))
 
     def import_data(self, dataset, **kwargs):
         self.kept_slot_ids, self.points_in_file = set(), set()
@@ -531,10 +534,3 @@ class OpeningHoursResource(DirectoryResource):
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("point").order_by("point__slug", "weekday", "recurrence", "opens")
-
-
-RESOURCES = {
-    "structures": StructureResource,
-    "lieux": ReceptionPointResource,
-    "horaires": OpeningHoursResource,
-}

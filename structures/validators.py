@@ -12,7 +12,10 @@ from stdnum.fr import siret
 REGION_BOUNDS = {"min_lat": 44.05, "max_lat": 46.85, "min_lon": 2.0, "max_lon": 7.25}
 
 _POSTAL_CODE = re.compile(r"^\d{5}$")
-_INSEE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+# A commune's INSEE code: five digits, or 2A/2B and three digits (Corsica). The one pattern of the
+# model, the search form, the API and the OpenAPI document.
+INSEE_CODE_PATTERN = r"^(?:\d{5}|2[AB]\d{3})$"
+_INSEE_CODE = re.compile(INSEE_CODE_PATTERN)
 
 
 def is_postal_code(value):
@@ -22,6 +25,10 @@ def is_postal_code(value):
 def validate_postal_code(value):
     if not is_postal_code(value):
         raise ValidationError("Le code postal doit comporter exactement 5 chiffres.", code="postal_code")
+
+
+def is_insee_code(value):
+    return bool(_INSEE_CODE.match(value or ""))
 
 
 def validate_insee_code(value):

@@ -190,7 +190,6 @@ class TestPublishedQuerysets:
         structure = StructureFactory(
             labelled=True, label_end=timezone.localdate(), label_start=timezone.localdate() - timedelta(days=1)
         )
-        assert structure.label_in_force
         assert list(Structure.objects.published()) == [structure]
 
     def test_published_points(self):

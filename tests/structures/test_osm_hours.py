@@ -35,7 +35,6 @@ def closure(starts_on, ends_on, opens=None, closes=None):
         opens=time.fromisoformat(opens) if opens else None,
         closes=time.fromisoformat(closes) if closes else None,
         message="Fermeture exceptionnelle",
-        is_full_closure=opens is None,
     )
 
 
