@@ -198,7 +198,7 @@ NETWORKS = [
 ]
 
 # What people write for each network, current and former names, acronyms (normalised as
-# structures.text.normalize does): the search reads them as the network filter (annuaire/places.py).
+# structures.text.normalize does): the search reads them as the network filter (annuaire/places/).
 NETWORK_ALIASES = {
     "cio": ["cio", "centre d information et d orientation", "centre information orientation"],
     "scuio": [

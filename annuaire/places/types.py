@@ -1,0 +1,72 @@
+"""What the resolver answers: a place, a place outside the region, and how the query was read."""
+
+from dataclasses import dataclass, field
+
+from structures.text import de
+
+
+@dataclass(frozen=True)
+class Place:
+    kind: str  # "commune", "departement" or "position"
+    name: str
+    latitude: float
+    longitude: float
+    insee_code: str | None = None
+    department: str | None = None
+    postal_code: str = ""
+    # The former commune the person named (« Lancrans »), when it led here.
+    former_name: str = ""
+
+    @property
+    def label(self):
+        if self.kind == "departement":
+            return f"{self.name} ({self.department})"
+        if self.kind == "position":
+            return self.name
+        if self.former_name:
+            return f"{self.former_name} (commune {de(self.name)}, {self.postal_code})"
+        return f"{self.name} ({self.postal_code})"
+
+    def as_json(self):
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "insee_code": self.insee_code,
+            "department": self.department,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+        }
+
+
+@dataclass(frozen=True)
+class OutsidePlace:
+    """A commune or postal code of France outside the region."""
+
+    name: str
+    department: str
+    region: str
+
+    def as_json(self):
+        return {"name": self.name, "department": self.department, "region": self.region}
+
+
+@dataclass
+class Resolution:
+    place: Place | None = None
+    candidates: list = field(default_factory=list)
+    ambiguous: bool = False
+    # Normalised words to look for in structure and place names, when the query is not a place.
+    name_words: list = field(default_factory=list)
+    message: str = ""
+    # The network the words named (slug), applied as a filter, and the words left for the place.
+    network: str = ""
+    place_text: str = ""
+    # Sentences that say how the query was read, when it was not read literally.
+    understood: list = field(default_factory=list)
+    # A place of France outside the region: the page says so.
+    outside: OutsidePlace | None = None
+    # Nothing was recognised: the page offers these, never a silent guess.
+    unresolved: bool = False
+
+
+# --- The gazetteer -------------------------------------------------------------------------------
