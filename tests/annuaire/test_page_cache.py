@@ -2,7 +2,7 @@
 twice, the second time from the cache; what the cache must not keep, it does not keep."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -90,3 +90,53 @@ def test_addresses_with_unknown_parameters_are_answered_but_not_stored(client, p
     # Computed again: it rendered its template or read more than the data version.
     assert again.templates or len(queries) > 1
     assert page_keys() == stored
+
+
+# SQL queries of each public address when computed (the page cache emptied, the process's own
+# caches warm): pinned, and the same with one point or six. The page cache and the place resolver
+# each read the data version once.
+QUERIES_WHEN_COMPUTED = {
+    "/": 6,
+    "/recherche/": 2,
+    "/recherche/?q=Vienne": 7,
+    "/recherche/?q=Vienne&public=jeunes-16-25&rayon=50&page=1": 6,
+    "/recherche/?q=38": 8,
+    "/quelle-structure/": 2,
+    "/quelle-structure/?situation=demandeur-emploi&etape=2": 2,
+    "/le-spro/": 2,
+    "/reseaux/": 3,
+    "/reseaux/{network}/": 6,
+    "/accessibilite/": 2,
+    "/mentions-legales/": 2,
+    "/donnees-personnelles/": 2,
+    "/mise-a-jour-des-donnees/": 2,
+    "/donnees/": 2,
+    "/lieux/{point}/": 9,
+    "/lieux/{point}/signaler/merci/": 3,
+    "/structures/{structure}/": 8,
+    "/sitemap.xml": 8,
+    "/robots.txt": 1,
+    "/carte/lieux.geojson?q=Vienne": 3,
+    "/api/v1/communes?q=vien": 2,
+    "/api/v1/lieux?q=Vienne": 12,
+    "/api/v1/lieux/{point}": 10,
+    "/api/v1/structures": 9,
+    "/api/v1/structures/{structure}": 8,
+    "/api/v1/reseaux": 6,
+    "/api/v1/openapi.json": 3,
+}
+
+
+@pytest.mark.parametrize("siblings", [0, 5])
+def test_every_public_address_makes_a_pinned_number_of_queries(client, point, siblings, django_assert_max_num_queries):
+    for n in range(siblings):
+        ReceptionPointFactory(structure=point.structure, commune_insee="38544", hours=[(n % 5, "09:00", "12:00")])
+    names = {"point": point.slug, "structure": point.structure.slug, "network": point.structure.network.slug}
+    assert len(QUERIES_WHEN_COMPUTED) == len(public_urls(point))
+    for template, most in QUERIES_WHEN_COMPUTED.items():
+        url = template.format(**names)
+        assert client.get(url).status_code == 200, url
+        cache.clear()
+        caches["local"].clear()
+        with django_assert_max_num_queries(most):
+            assert client.get(url).status_code == 200, url
