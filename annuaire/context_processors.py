@@ -11,6 +11,7 @@ def site(request):
         "demo_data_shown": demo_data_shown(),
         "MAP_TILES_URL": settings.MAP_TILES_URL,
         "MAP_TILES_ATTRIBUTION": settings.MAP_TILES_ATTRIBUTION,
+        "MAP_REGION_VIEW": settings.MAP_REGION_VIEW,
     }
 
 

@@ -20,7 +20,7 @@ RECEPTION_MODES = [
     ("visio", "En visioconférence"),
 ]
 RECEPTION_MODE_FIELDS = {"sur-place": "on_site", "telephone": "by_phone", "visio": "by_video"}
-LEVEL_CHOICES = [("1", "Niveau 1 — accueil et information"), ("2", "Niveau 2 — conseil et accompagnement")]
+LEVEL_CHOICES = [(str(level), f"Niveau {level} — {name.lower()}") for level, name in reference.LEVEL_NAMES.items()]
 
 
 def unknown(what):

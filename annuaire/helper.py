@@ -6,6 +6,8 @@ its reason. Nothing is stored: the answers travel in the address of the page.
 
 from dataclasses import dataclass
 
+from structures.reference import LEVEL_NAMES
+
 SITUATIONS = [
     ("eleve", "Je suis collégien ou lycéen"),
     ("etudiant", "Je suis étudiant"),
@@ -148,6 +150,10 @@ class Recommendation:
     network: str
     reason: str
     level: int
+
+    @property
+    def level_name(self):
+        return LEVEL_NAMES[self.level]
 
 
 def recommend(answers):

@@ -205,6 +205,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 # django-leaflet's static files; its template tags and LEAFLET_CONFIG are not used.)
 MAP_TILES_URL = env_str("MAP_TILES_URL")
 MAP_TILES_ATTRIBUTION = env_str("MAP_TILES_ATTRIBUTION")
+# The whole region, where every map starts when it has nothing else to show: given to the
+# scripts by data attributes (data-region-*), never written in them.
+MAP_REGION_VIEW = {"latitude": 45.5, "longitude": 4.6, "zoom": 7}
 
 # Who hosts the site, for the legal notice (« mentions légales »).
 HOSTING_NOTICE = env_str(

@@ -196,13 +196,17 @@ class ReceptionPointAdmin(NormalizedSearchMixin, DirectoryImportExportMixin, Sim
         """A map to click or drag the position (Leaflet from the project's own files, no GeoDjango)."""
         return format_html(
             '<div class="js-admin-map" data-tiles-url="{}" '
-            'data-tiles-attribution="{}" data-commune-url="{}"></div>'
+            'data-tiles-attribution="{}" data-commune-url="{}" data-region-lat="{}" data-region-lon="{}" '
+            'data-region-zoom="{}"></div>'
             '<p><button type="button" class="button js-commune-position">Position de la commune</button> '
             "Cliquez sur la carte ou déplacez le repère : la latitude et la longitude sont remplies et la "
             "position est notée exacte.{}</p>",
             settings.MAP_TILES_URL,
             settings.MAP_TILES_ATTRIBUTION,
             reverse("annuaire:api-communes"),
+            settings.MAP_REGION_VIEW["latitude"],
+            settings.MAP_REGION_VIEW["longitude"],
+            settings.MAP_REGION_VIEW["zoom"],
             ""
             if settings.MAP_TILES_URL
             else " Aucun fond de carte n'est configuré (MAP_TILES_URL) : le repère se place sur un fond uni.",

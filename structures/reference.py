@@ -43,6 +43,8 @@ SERVICE_LEVELS = [
         ),
     },
 ]
+# The name of each level of service, the one wording of the pages, the filters and the helper.
+LEVEL_NAMES = {level["level"]: level["name"] for level in SERVICE_LEVELS}
 
 PUBLICS = [
     ("tout-public", "Tout public", "Toute personne, quel que soit son âge ou sa situation."),

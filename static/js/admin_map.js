@@ -13,8 +13,9 @@
     var lat = field("latitude");
     var lon = field("longitude");
     var precision = field("geo_precision");
-    var start = [Number(lat.value) || 45.5, Number(lon.value) || 4.6];
-    var map = L.map(node).setView(start, lat.value ? 14 : 7);
+    var region = node.dataset;
+    var start = [Number(lat.value) || Number(region.regionLat), Number(lon.value) || Number(region.regionLon)];
+    var map = L.map(node).setView(start, lat.value ? 14 : Number(region.regionZoom));
     if (node.dataset.tilesUrl) {
       L.tileLayer(node.dataset.tilesUrl, { attribution: node.dataset.tilesAttribution, maxZoom: 19 }).addTo(map);
     }

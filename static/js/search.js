@@ -138,7 +138,7 @@
         if (config.tilesUrl) {
           L.tileLayer(config.tilesUrl, { attribution: config.tilesAttribution, maxZoom: 18 }).addTo(map);
         }
-        map.setView([45.5, 4.6], 7);
+        map.setView([Number(config.regionLat), Number(config.regionLon)], Number(config.regionZoom));
       }
       fetch(config.geojsonUrl, { headers: { Accept: "application/geo+json, application/json" } })
         .then(function (response) {
