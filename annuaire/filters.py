@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from structures import reference
 from structures.enums import Circle, PointKind
-from structures.models import ReceptionPoint
+from structures.models import ReceptionPoint, every_word
 from structures.text import normalize
 
 RECEPTION_MODES = [
@@ -203,9 +203,7 @@ class StructureFilterSet(django_filters.FilterSet):
     )
 
     def filter_name(self, queryset, name, value):
-        for word in normalize(value).split():
-            queryset = queryset.filter(search_text__contains=word)
-        return queryset
+        return queryset.filter(every_word("search_text", normalize(value).split()))
 
     def filter_department(self, queryset, name, value):
         """Competent in the department, or with a published point there."""

@@ -16,7 +16,7 @@ from django.db.models import Prefetch, Q
 from annuaire.filters import PointFilterSet
 from annuaire.forms import RADIUS_CHOICES, SearchForm
 from annuaire.places import Resolution, resolve
-from structures.models import Closure, Network, OpeningHours, ReceptionPoint, great_circle_km
+from structures.models import Closure, Network, OpeningHours, ReceptionPoint, every_word, great_circle_km
 from structures.opening import opening_state
 
 PAGE_SIZE = 20
@@ -249,8 +249,7 @@ def run_search(params, paginate=True):
         outcome.scope = outcome.filtered = queryset.none()
         add_remote_options(outcome, filterset.qs, None)
         return outcome
-    for word in resolution.name_words:
-        queryset = queryset.filter(search_text__contains=word)
+    queryset = queryset.filter(every_word("search_text", resolution.name_words))
     if place is not None and place.kind == "departement":
         queryset = queryset.filter(commune__department=place.department)
     radius = (

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from structures.enums import Circle
+from structures.models import effective
 from structures.osm_hours import osm_opening_hours
 
 CSV_LIST_SEPARATOR = ","
@@ -42,11 +43,6 @@ def iso_datetime(value):
 
 def iso_date(value):
     return value.isoformat() if value else None
-
-
-def effective(own, inherited):
-    """A point's own publics (or levels) when it has any, else its structure's (prefetched)."""
-    return list(own) or list(inherited)
 
 
 def point_data(point, request, today):

@@ -5,7 +5,6 @@ Structures, points and hours also have import and export buttons (structures/adm
 
 from django.conf import settings
 from django.contrib import admin
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -34,6 +33,7 @@ from structures.models import (
     ReceptionPoint,
     ServiceLevel,
     Structure,
+    every_word,
 )
 from structures.resources import OpeningHoursResource, ReceptionPointResource, StructureResource
 from structures.text import normalize
@@ -48,11 +48,7 @@ class NormalizedSearchMixin:
         matches, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         words = normalize(search_term).split()
         if words and self.normalized_search_field:
-            lookup = f"{self.normalized_search_field}__contains"
-            every_word = Q()
-            for word in words:
-                every_word &= Q(**{lookup: word})
-            matches |= queryset.filter(every_word)
+            matches |= queryset.filter(every_word(self.normalized_search_field, words))
         return matches, may_have_duplicates
 
 

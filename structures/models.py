@@ -301,6 +301,21 @@ class Network(models.Model):
 # --- Structures ------------------------------------------------------------------------------
 
 
+def effective(own, inherited):
+    """A point's own publics (or levels) when it has any, else its structure's: the one rule of the
+    pages, the API and the open data (its SQL twin is ReceptionPointQuerySet.serving_public)."""
+    return list(own) or list(inherited)
+
+
+def every_word(field, words):
+    """A condition: the normalised column `field` holds each of the normalised `words` (the one
+    « every word matches » rule of the public search, the API and the admin)."""
+    condition = Q()
+    for word in words:
+        condition &= Q(**{f"{field}__contains": word})
+    return condition
+
+
 class StructureQuerySet(models.QuerySet):
     def published(self):
         """Structures the public may see: published, and for circle 3 a label still in force.
@@ -740,7 +755,8 @@ class ReceptionPoint(TimeStampedModel):
             through.objects.filter(receptionpoint_id=self.pk, **{f"{model._meta.model_name}_id": OuterRef("pk")})
         )
         rows = list(model.objects.filter(Q(points=self) | Q(structures=self.structure_id)).annotate(own=own).distinct())
-        return [row for row in rows if row.own] or rows
+        # Without own rows, those of the query are the structure's.
+        return effective([row for row in rows if row.own], rows)
 
     def sync_derived_fields(self, structure_name=None):
         """Fill the columns derived from other fields. Bulk paths (bulk_create, update) skip
