@@ -16,7 +16,7 @@ help:
 	@echo "make run   installe, prépare la base (référentiels + démo) et sert le site sur http://127.0.0.1:$(PORT)"
 	@echo "make test  installe puis lance toute la suite de tests sur la base par défaut"
 	@echo "make serve-prod  sert le site comme en production (gunicorn, PostgreSQL, Redis ; voir README)"
-	@echo "make lint  vérifie le style (ruff, djlint) et les migrations"
+	@echo "make lint  vérifie le style (django-upgrade, ruff, djlint) et les migrations ; les mêmes contrôles à chaque commit : .venv/bin/pre-commit install"
 
 $(BIN)/python:
 	@PYTHON="$${PYTHON:-$$(bin/find-python)}" && test -n "$$PYTHON" && "$$PYTHON" -m venv $(VENV)
@@ -49,6 +49,7 @@ test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
+	git ls-files -z '*.py' | xargs -0 $(BIN)/django-upgrade --target-version 6.0
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/djlint --lint templates

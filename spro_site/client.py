@@ -35,7 +35,7 @@ def client_ip(request):
     remote = parse_ip(request.META.get("REMOTE_ADDR"))
     if remote is None or not is_trusted_proxy(remote):
         return str(remote) if remote else None
-    for hop in reversed(split_proxy_chain(request.META.get("HTTP_X_FORWARDED_FOR")) or []):
+    for hop in reversed(split_proxy_chain(request.headers.get("x-forwarded-for")) or []):
         if not is_trusted_proxy(hop):
             return str(hop)
     return str(remote)

@@ -169,7 +169,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One connection per request is enough for SQLite, and it cannot be shared between threads.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -62,6 +62,7 @@ def unlock(modeladmin, request, queryset):
     )
 
 
+@admin.register(AccessAttempt)
 class LoginLockAdmin(admin.ModelAdmin):
     """Failed logins per account and address; deleting a row lifts the lock."""
 
@@ -91,4 +92,3 @@ admin.site.unregister(User)
 admin.site.register(User, AccountAdmin)
 admin.site.unregister(Group)
 admin.site.register(Group, RoleAdmin)
-admin.site.register(AccessAttempt, LoginLockAdmin)
