@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 export DEBUG ?= true
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve-prod test setup-db createsuperuser lint format clean
+.PHONY: help run serve-prod test setup-db createsuperuser lint format lock clean
 
 help:
 	@echo "make run   installe, prépare la base (référentiels + démo) et sert le site sur http://127.0.0.1:$(PORT)"
@@ -22,13 +22,21 @@ $(BIN)/python:
 	@PYTHON="$${PYTHON:-$$(bin/find-python)}" && test -n "$$PYTHON" && "$$PYTHON" -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# requirements/*.txt give every file's hash (written by `make lock` from requirements/*.in): pip
+# refuses anything else.
 $(VENV)/.installed-base: requirements/base.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements/base.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/base.txt
 	@touch $@
 
 $(VENV)/.installed-dev: requirements/base.txt requirements/dev.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
 	@touch $@ $(VENV)/.installed-base
+
+# After editing requirements/*.in: the same versions, with the hash of every file, for every
+# platform and Python 3.12 or newer.
+lock: $(VENV)/.installed-dev
+	$(BIN)/uv pip compile --quiet --generate-hashes --no-header --universal --python-version 3.12 requirements/base.in -o requirements/base.txt
+	$(BIN)/uv pip compile --quiet --generate-hashes --no-header --universal --python-version 3.12 requirements/dev.in -o requirements/dev.txt
 
 setup-db: $(VENV)/.installed-base
 	$(MANAGE) migrate --noinput
