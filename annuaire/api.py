@@ -31,7 +31,7 @@ from annuaire.opendata import (
     open_data,
 )
 from annuaire.places import CANDIDATES_SHOWN, resolve
-from annuaire.search import NearestResults, count_cap, open_data_rows, paginate_results, run_search
+from annuaire.search import open_data_rows, paginate_results, run_search
 from annuaire.serializers import (
     POINT_CSV_COLUMNS,
     STRUCTURE_CSV_COLUMNS,
@@ -60,7 +60,7 @@ def search_errors(outcome):
 @open_data()
 def points(request):
     listing = ListingForm(request.GET)
-    outcome = run_search(request.GET, paginate=False)
+    outcome = run_search(request.GET)
     if not listing.is_valid():
         outcome.errors += form_errors(listing)
     if outcome.errors:
@@ -75,14 +75,7 @@ def points(request):
         next_url = next_link(request, reverse("annuaire:api-points"), items[-1].pk) if more else None
         count_capped = False
     else:
-        nearest = NearestResults(
-            outcome.filtered,
-            place.latitude,
-            place.longitude,
-            outcome.search_radius_km,
-            rows=open_data_rows,
-            cap=count_cap(outcome.form.cleaned_data["page"]),
-        )
+        nearest = outcome.results(rows=open_data_rows)
         if not paginate_results(outcome, nearest, outcome.form.cleaned_data["page"]):
             return search_errors(outcome)
         results = []
@@ -125,7 +118,7 @@ def point_detail(request, slug):
 
 def export_points(request):
     """Every point passing the filters, in primary-key order, or nearest first around a place."""
-    outcome = run_search(request.GET, paginate=False)
+    outcome = run_search(request.GET)
     if outcome.errors:
         return outcome, None
     place, rows = outcome.place, open_data_rows(outcome.scope)
@@ -274,7 +267,7 @@ def communes(request):
 # Map of the results page: only what a marker needs (the open-data GeoJSON has every field).
 @require_GET
 def map_points(request):
-    outcome = run_search(request.GET, paginate=False)
+    outcome = run_search(request.GET)
     if outcome.errors:
         return search_errors(outcome)
     rows = (

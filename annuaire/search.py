@@ -1,13 +1,12 @@
 """The public search: from what a person typed (or their position) to the nearest reception points.
 
-    outcome = run_search(request.GET)
+    outcome = run_search(request.GET).paginate()
 
 A query is resolved to a place (a commune, a postal code's commune, a department, the person's
 position) or, failing that, read as the name of a structure or a place. Results are the published
 points that pass the filters, nearest first, 20 to a page.
 """
 
-import math
 from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage, Paginator
@@ -17,86 +16,14 @@ from annuaire.filters import PointFilterSet
 from annuaire.forms import RADIUS_CHOICES, SearchForm
 from annuaire.places import Resolution, resolve
 from structures.models import Closure, Network, OpeningHours, ReceptionPoint, every_word, great_circle_km
+from structures.nearest import COUNT_CAP
 from structures.opening import opening_state
 
 PAGE_SIZE = 20
-# Counting stops here: beyond it the page says « plus de 200 lieux ». At the real scale of the SPRO
-# (about 1,200 places) a 20 km search in Lyon finds about 140. The pages go on past it: the count
-# is then taken a page beyond the one asked for (count_cap), so « page suivante » is always right.
-COUNT_CAP = 200
 # « Everywhere »: more than the largest distance between two points of the region.
 UNLIMITED_KM = 1000
 NEAREST_ANYWAY = 5
 REMOTE_OPTIONS = 6
-
-
-class NearestResults:
-    """Published points nearest to a position, as a lazy sequence for Django's Paginator.
-
-    Finding the k nearest never computes the distance of every point within the radius: they are
-    looked for in the circle expected to hold them, doubled only if it holds fewer. The count stops
-    at COUNT_CAP (the page then says « plus de 200 lieux »), so it too examines a bounded number of
-    rows: the cost stays about the same whether the region holds a thousand points or a hundred
-    thousand.
-    """
-
-    # Margin on the radius expected to hold the k nearest (1.5² ≈ 2.25 times the points needed).
-    MARGIN = 1.5
-
-    def __init__(self, queryset, latitude, longitude, radius_km, rows=None, cap=COUNT_CAP):
-        self.queryset = queryset
-        self.latitude, self.longitude, self.radius_km = latitude, longitude, radius_km
-        # What each result fetches with it (the public page and the API need different things).
-        self.rows = rows or row_queryset
-        self.cap = cap
-        self._count = None
-
-    def _capped_count(self, radius_km):
-        within = self.queryset.within(self.latitude, self.longitude, radius_km)
-        return within.order_by()[: self.cap + 1].count()
-
-    def count(self):
-        if self._count is None:
-            self._count = self._capped_count(self.radius_km)
-        return min(self._count, self.cap)
-
-    @property
-    def count_capped(self):
-        return self.count() == self.cap and self._count > self.cap
-
-    def __len__(self):
-        return self.count()
-
-    def _radius_for(self, needed):
-        """A first radius for the `needed` nearest: from the exact count when there is one, else
-        (at least COUNT_CAP points within the radius: a dense area) a small circle that is doubled
-        until it holds them."""
-        self.count()
-        if self._count > self.cap:
-            return self.radius_km * math.sqrt(needed / self.cap) / 2
-        return min(self.radius_km, self.radius_km * math.sqrt(needed / max(self._count, 1)) * self.MARGIN)
-
-    def __getitem__(self, index):
-        if not isinstance(index, slice):
-            raise TypeError("NearestResults only supports slices.")
-        start, stop = index.start or 0, min(index.stop, self.count())
-        if stop <= start:
-            return []
-        radius = self._radius_for(stop)
-        while True:
-            # Rank ids only (no join but those the filters need), then fetch the page's rows with
-            # their structure, network and commune, in the same query and the same order.
-            ranked = (
-                self.queryset.within(self.latitude, self.longitude, radius)
-                .by_distance(self.latitude, self.longitude)
-                .values("pk")[start:stop]
-            )
-            nearest = list(
-                self.rows(ReceptionPoint.objects.filter(pk__in=ranked)).by_distance(self.latitude, self.longitude)
-            )
-            if len(nearest) >= stop - start or radius >= self.radius_km:
-                return nearest
-            radius = min(self.radius_km, radius * 2)
 
 
 def distance_label(distance_km):
@@ -146,9 +73,32 @@ class SearchOutcome:
     # No point of the region passes the filters, whatever the distance.
     nothing_anywhere: bool = False
 
+    # The search ran to its end (no error, something to look for): it can be paginated.
+    ready: bool = False
+
     @property
     def place(self):
         return self.resolution.place
+
+    def results(self, rows=None):
+        """The results to paginate: nearest first around a place, else in a stable order."""
+        page = self.form.cleaned_data["page"]
+        if self.place is None:
+            return self.filtered.order_by("structure__name", "kind", "name", "pk")
+        return self.filtered.nearest(
+            self.place.latitude, self.place.longitude, self.search_radius_km, rows=rows, cap=count_cap(page)
+        )
+
+    def paginate(self):
+        """Fetch the requested page of the public list, and the ways out when it is empty."""
+        if not self.ready or not paginate_results(
+            self, self.results(rows=row_queryset), self.form.cleaned_data["page"]
+        ):
+            return self
+        self.rows = to_rows(self.page.object_list if self.page else [], self.place)
+        if self.count == 0:
+            add_way_out(self, self.filtered, self.place)
+        return self
 
     def _query(self, **changes):
         params = self.form.data.copy()
@@ -210,8 +160,9 @@ def to_rows(points, place):
     return rows
 
 
-def run_search(params, paginate=True):
-    """Validate the parameters, resolve the place, filter; with `paginate`, fetch the requested page."""
+def run_search(params):
+    """Validate the parameters, resolve the place, filter: a SearchOutcome, read-only, that the
+    views paginate themselves (`outcome.paginate()` for the public pages)."""
     form = SearchForm(params)
     base = row_queryset(ReceptionPoint.objects.published())
     filterset = PointFilterSet(params, queryset=base)
@@ -257,17 +208,7 @@ def run_search(params, paginate=True):
     )
     outcome.scope = queryset if place is None else queryset.within(place.latitude, place.longitude, radius)
     outcome.filtered, outcome.search_radius_km = queryset, radius
-    if not paginate:
-        return outcome
-    if place is None:
-        results = queryset.order_by("structure__name", "kind", "name", "pk")
-    else:
-        results = NearestResults(queryset, place.latitude, place.longitude, radius, cap=count_cap(data["page"]))
-    if not paginate_results(outcome, results, data["page"]):
-        return outcome
-    outcome.rows = to_rows(outcome.page.object_list if outcome.page else [], place)
-    if outcome.count == 0:
-        add_way_out(outcome, queryset, place)
+    outcome.ready = True
     return outcome
 
 
@@ -300,7 +241,7 @@ def add_way_out(outcome, queryset, place):
     if place is not None and not outcome.nothing_anywhere:
         larger = [radius for radius, _ in RADIUS_CHOICES if radius > outcome.radius_km]
         outcome.wider_radius = larger[0] if larger else None
-        nearest = NearestResults(queryset, place.latitude, place.longitude, UNLIMITED_KM)[:NEAREST_ANYWAY]
+        nearest = queryset.nearest(place.latitude, place.longitude, UNLIMITED_KM, rows=row_queryset)[:NEAREST_ANYWAY]
         outcome.nearest_anyway = to_rows(nearest, place)
         department = department or (nearest[0].commune.department_id if nearest else None)
     add_remote_options(outcome, queryset if not outcome.nothing_anywhere else outcome.filterset.queryset, department)

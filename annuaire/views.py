@@ -27,7 +27,7 @@ def home(request):
 
 
 def search(request):
-    outcome = run_search(request.GET)
+    outcome = run_search(request.GET).paginate()
     geojson_url = reverse("annuaire:map-points")
     if request.GET:
         geojson_url += "?" + request.GET.urlencode()
@@ -211,7 +211,7 @@ def helper_result(request, answers):
         if network and (place_query or position):
             params = QueryDict(mutable=True)
             params.update({"q": place_query, "reseau": network.slug, "rayon": "50", **position})
-            outcome = run_search(params)
+            outcome = run_search(params).paginate()
             place_errors = place_errors or outcome.errors
             block["rows"] = outcome.rows[:3] or outcome.nearest_anyway[:3]
             block["count"] = outcome.count

@@ -28,6 +28,7 @@ from structures.enums import (
     Recurrence,
     Weekday,
 )
+from structures.nearest import COUNT_CAP, NearestResults
 from structures.opening import is_public_holiday, recurrences_on
 from structures.reference import CIRCLE_EXPLANATIONS
 from structures.text import normalize
@@ -497,6 +498,11 @@ def _squared_chord(latitude, longitude):
 
 
 class ReceptionPointQuerySet(models.QuerySet):
+    def nearest(self, latitude, longitude, radius_km, rows=None, cap=COUNT_CAP):
+        """These points, nearest first within `radius_km`, as a lazy sequence to paginate
+        (structures/nearest.py); `rows` adds what each result fetches with it."""
+        return NearestResults(self, latitude, longitude, radius_km, rows=rows, cap=cap)
+
     def published(self):
         """Points the public may see: published, of a structure the public may see."""
         return self.filter(is_published=True, structure__in=Structure.objects.published())

@@ -6,7 +6,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annuaire.search import NearestResults
 from structures.models import ReceptionPoint
 from tests.structures.factories import StructureFactory
 
@@ -53,7 +52,7 @@ def test_pages_hold_the_nearest_points_in_order(points, radius, page):
         brute_force = sorted(
             d for d in (haversine_km(*CENTRE, p.latitude, p.longitude) for p in created) if d <= radius
         )
-        results = NearestResults(ReceptionPoint.objects.published(), *CENTRE, radius)
+        results = ReceptionPoint.objects.published().nearest(*CENTRE, radius)
         assert results.count() == len(brute_force)
         start, stop = (page - 1) * 20, page * 20
         found = [haversine_km(*CENTRE, p.latitude, p.longitude) for p in results[start:stop]]

@@ -52,6 +52,6 @@ def test_searches_on_normalised_text_use_the_trigram_index_on_postgresql(points,
 
 
 def test_the_search_of_the_public_site_finds_the_same_places_on_both_databases(points):
-    outcome = run_search({"q": "espace info jeunes saint etienne"})
+    outcome = run_search({"q": "espace info jeunes saint etienne"}).paginate()
     assert not outcome.errors
     assert [row.point.name for row in outcome.rows] == ["Espace Info Jeunes de Saint-Étienne"]
