@@ -23,7 +23,7 @@ the data (structures.models.DataVersion). Nothing here depends on the database e
 """
 
 from annuaire.places.gazetteer import gazetteer
-from annuaire.places.reader import CANDIDATES_SHOWN, commune_place, department_place, position_place, resolve
+from annuaire.places.reader import CANDIDATES_SHOWN, department_place, position_place, resolve
 from annuaire.places.types import OutsidePlace, Place, Resolution
 
 __all__ = [
@@ -31,7 +31,6 @@ __all__ = [
     "OutsidePlace",
     "Place",
     "Resolution",
-    "commune_place",
     "department_place",
     "gazetteer",
     "position_place",

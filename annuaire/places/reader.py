@@ -188,7 +188,16 @@ class Reader:
         if outside and not exact and not any(item[2] == "prefix" for item in found):
             return self.outside(outside[0][0])
         if found:
-            return self.choose(found, corrected)
+            resolution = self.choose(found, corrected)
+            if outside and not exact and resolution.place:
+                # « Nantes »: the city is elsewhere; the commune of the region whose name starts so
+                # (Nantes-en-Ratier) is shown, and the page says so.
+                place = outside[0][0]
+                resolution.understood = [
+                    f"{place.name} ({place.department}) est {place.in_region}, hors de la région : "
+                    f"voici les lieux proches de {resolution.place.name} ({resolution.place.postal_code})."
+                ]
+            return resolution
         # Not a commune: words of a structure's or a place's name, spelling corrected; communes
         # whose name holds the words (« etienne » → Saint-Étienne) are offered as well.
         resolution.candidates = [
@@ -278,7 +287,7 @@ class Reader:
     def outside(self, place):
         self.resolution.outside = place
         self.resolution.message = (
-            f"{place.name} ({place.department}) est en {place.region} : cet annuaire couvre la région "
+            f"{place.name} ({place.department}) est {place.in_region} : cet annuaire couvre la région "
             "Auvergne-Rhône-Alpes."
         )
         return self.resolution
@@ -301,8 +310,3 @@ def resolve(query, commune_code=None, position=None):
         entry = gazetteer().communes.get(commune.insee_code)
         return Resolution(place=entry.place())
     return Reader(gazetteer(), query or "", position).read()
-
-
-def commune_place(commune):
-    """The place of a Commune record."""
-    return gazetteer().communes[commune.insee_code].place()

@@ -4,6 +4,22 @@ from dataclasses import dataclass, field
 
 from structures.text import de
 
+# French says « en Bretagne » but « dans le Grand Est », « à La Réunion »: the regions and
+# territories (fixtures/communes-hors-region.csv) that do not take « en ».
+REGION_PREPOSITIONS = {
+    "Grand Est": "dans le",
+    "Hauts-de-France": "dans les",
+    "Pays de la Loire": "dans les",
+    "La Réunion": "à",
+    "Mayotte": "à",
+    "Saint-Barthélemy": "à",
+    "Saint-Martin": "à",
+    "Saint-Pierre-et-Miquelon": "à",
+    "Wallis et Futuna": "à",
+    "Île de Clipperton": "sur l'",
+    "Terres australes et antarctiques françaises": "dans les",
+}
+
 
 @dataclass(frozen=True)
 class Place:
@@ -45,6 +61,14 @@ class OutsidePlace:
     name: str
     department: str
     region: str
+
+    @property
+    def in_region(self):
+        """« en Bretagne », « dans les Hauts-de-France », « à La Réunion »: as French says it."""
+        preposition = REGION_PREPOSITIONS.get(self.region, "en")
+        if preposition.endswith("'"):
+            return f"{preposition}{self.region[0].lower()}{self.region[1:]}"
+        return f"{preposition} {self.region}"
 
     def as_json(self):
         return {"name": self.name, "department": self.department, "region": self.region}

@@ -363,3 +363,12 @@ def test_an_invalid_checkbox_value_is_refused_in_french(client, value):
     assert response.status_code == 400
     assert f"Valeur inconnue pour « Ouvert maintenant » : « {value} »" in response.content.decode()
     assert client.get("/api/v1/lieux", {"q": "lyon", "ouvert": value}).status_code == 400
+
+
+def test_a_city_elsewhere_that_begins_a_commune_of_the_region_is_named_honestly():
+    resolution = resolve("Nantes")
+    assert resolution.place.insee_code == "38273"
+    assert resolution.understood[0].startswith(
+        "Nantes (Loire-Atlantique) est dans les Pays de la Loire, hors de la région"
+    )
+    assert "Strasbourg (Bas-Rhin) est dans le Grand Est" in resolve("Strasbourg").message
