@@ -2,16 +2,14 @@
 believed only when the request comes from a configured proxy, and then only for what that proxy
 appended, never for what the client wrote itself."""
 
-import time
-from unittest import mock
-
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from annuaire.reports import REPORTS_PER_HOUR, new_token
+from annuaire.reports import REPORTS_PER_HOUR
 from spro_site.client import client_ip, client_key
 from structures.models import ErrorReport
+from tests.annuaire.test_reports import signed
 from tests.structures.factories import ReceptionPointFactory
 
 PROXY = "10.0.0.5"
@@ -94,18 +92,13 @@ def test_a_forged_header_does_not_escape_the_api_rate_limit(client, settings, be
     assert [response.status_code for response in direct] == [200, 200, 429, 429]
 
 
-def signed_token():
-    with mock.patch("time.time", return_value=time.time() - 60):
-        return new_token()
-
-
 @pytest.mark.django_db
 def test_reports_are_counted_per_person_behind_the_proxy_and_a_forged_header_does_not_help(client, behind_proxy):
     point = ReceptionPointFactory()
     url = reverse("annuaire:report-error", args=[point.slug])
 
     def report(forwarded):
-        data = {"message": "Le numéro ne répond plus depuis des semaines.", "jeton": signed_token()}
+        data = {"message": "Le numéro ne répond plus depuis des semaines.", "jeton": signed(60)}
         return client.post(url, data, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded).status_code
 
     statuses = [report(f"192.0.2.{n}, {CLIENT}") for n in range(REPORTS_PER_HOUR + 1)]

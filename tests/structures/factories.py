@@ -11,6 +11,7 @@ database (tests/conftest.py), so factories point at real rows instead of inventi
 from datetime import date, time, timedelta
 
 import factory
+from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from structures.enums import Accessibility, GeoPrecision, LabelStatus, PointKind, PublicationStatus
@@ -137,3 +138,13 @@ class ErrorReportFactory(factory.django.DjangoModelFactory):
 
     point = factory.SubFactory(ReceptionPointFactory)
     message = "Les horaires ont changé."
+
+
+STAFF_PASSWORD = "mot-de-passe-de-test-1234"
+
+
+def staff_member(group_name, username):
+    """A back-office account in one role (group) of structures/roles.py."""
+    user = User.objects.create_user(username, password=STAFF_PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user

@@ -4,23 +4,19 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from structures.models import ReceptionPoint
 from structures.roles import EDITORS, READERS
-from tests.structures.factories import ReceptionPointFactory
+from tests.structures.factories import ReceptionPointFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
 CSV_FORMAT = "0"  # first of structures.spreadsheets.FORMATS
 
 
-def member_of(group_name, username):
-    user = User.objects.create_user(username, password="mot-de-passe-de-test-1234", is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
+member_of = staff_member
 
 
 def points_csv(rows):

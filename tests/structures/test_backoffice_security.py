@@ -7,15 +7,12 @@ from django.urls import reverse
 from structures.demo.writer import load_demo_data
 from structures.models import ReceptionPoint
 from structures.roles import ADMINISTRATORS, EDITORS, READERS
-from tests.structures.factories import ReceptionPointFactory
+from tests.structures.factories import ReceptionPointFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
 
-def member_of(group_name, username):
-    user = User.objects.create_user(username, password="mot-de-passe-de-test-1234", is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
+member_of = staff_member
 
 
 def test_history_records_who_changed_what_and_restores_it(client):

@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from structures.models import Network, Public
 from structures.roles import ADMINISTRATORS, EDITORS, READERS
-from tests.structures.factories import ClosureFactory, ErrorReportFactory, OpeningHoursFactory, ReceptionPointFactory
+from tests.structures.factories import (
+    ClosureFactory,
+    ErrorReportFactory,
+    OpeningHoursFactory,
+    ReceptionPointFactory,
+    staff_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +66,7 @@ CELLS = [
 
 
 def member_of(role, username=None):
-    user = User.objects.create_user(username or f"compte-{role}", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
-    return user
+    return staff_member(ROLE_GROUPS[role], username or f"compte-{role}")
 
 
 def an_object(model):
