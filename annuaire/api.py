@@ -10,7 +10,6 @@ without one they are a listing in a stable order, read page after page through t
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from annuaire import data_inclusion
@@ -32,14 +31,17 @@ from annuaire.opendata import (
 )
 from annuaire.places import CANDIDATES_SHOWN, resolve
 from annuaire.search import open_data_rows, paginate_results, run_search
-from annuaire.serializers import (
-    POINT_CSV_COLUMNS,
-    STRUCTURE_CSV_COLUMNS,
-    network_data,
-    point_data,
+from annuaire.shapes import context
+from annuaire.shapes.directory import (
+    COMMUNE,
+    NETWORK,
+    OUTSIDE_PLACE,
+    PLACE,
+    POINT,
+    POINT_RESULT,
+    STRUCTURE,
     point_feature,
     point_url,
-    structure_data,
 )
 from structures.models import Network, ReceptionPoint, Structure, great_circle_km
 from structures.text import normalize
@@ -65,12 +67,13 @@ def points(request):
         outcome.errors += form_errors(listing)
     if outcome.errors:
         return search_errors(outcome)
-    place, today = outcome.place, timezone.localdate()
+    place = outcome.place
+    shape_context = context(request, distance=lambda point: nearest_distance(place, point) if place else None)
     if place is None:
         items, more = keyset_page(
             open_data_rows(outcome.scope), listing.cleaned_data["curseur"], listing.cleaned_data["par_page"]
         )
-        results = [point_data(point, request, today) | {"distance_km": None} for point in items]
+        results = [POINT_RESULT.serialize(point, shape_context) for point in items]
         count = outcome.scope.count()
         next_url = next_link(request, reverse("annuaire:api-points"), items[-1].pk) if more else None
         count_capped = False
@@ -78,19 +81,18 @@ def points(request):
         nearest = outcome.results(rows=open_data_rows)
         if not paginate_results(outcome, nearest, outcome.form.cleaned_data["page"]):
             return search_errors(outcome)
-        results = []
-        for point in outcome.page.object_list if outcome.page else []:
-            distance = nearest_distance(place, point)
-            results.append(point_data(point, request, today) | {"distance_km": distance})
+        page_points = outcome.page.object_list if outcome.page else []
+        results = [POINT_RESULT.serialize(point, shape_context) for point in page_points]
         count, count_capped, next_url = outcome.count, outcome.count_capped, None
         if outcome.page and outcome.page.has_next():
             params = request.GET.copy()
             params["page"] = outcome.page.next_page_number()
             next_url = request.build_absolute_uri(f"{reverse('annuaire:api-points')}?{params.urlencode()}")
+    outside = outcome.resolution.outside
     return json_response(
         {
-            "place": place.as_json() if place else None,
-            "candidates": [candidate.as_json() for candidate in outcome.resolution.candidates],
+            "place": PLACE.serialize(place, shape_context) if place else None,
+            "candidates": [PLACE.serialize(candidate, shape_context) for candidate in outcome.resolution.candidates],
             "radius_km": outcome.radius_km if place and place.kind != "departement" else None,
             "count": count,
             "count_capped": count_capped,
@@ -98,7 +100,7 @@ def points(request):
             "results": results,
             "understood": outcome.resolution.understood,
             "network": outcome.resolution.network or None,
-            "outside_region": outcome.resolution.outside.as_json() if outcome.resolution.outside else None,
+            "outside_region": OUTSIDE_PLACE.serialize(outside, shape_context) if outside else None,
             "unresolved": outcome.resolution.unresolved,
         }
     )
@@ -113,7 +115,7 @@ def point_detail(request, slug):
     point = open_data_rows(ReceptionPoint.objects.published()).filter(slug=slug).first()
     if point is None:
         return json_error(f"Aucun lieu d'accueil publié n'a l'identifiant « {slug} ».", status=404)
-    return json_response(point_data(point, request, timezone.localdate()))
+    return json_response(POINT.serialize(point, context(request)))
 
 
 def export_points(request):
@@ -131,8 +133,8 @@ def points_geojson(request):
     outcome, rows = export_points(request)
     if outcome.errors:
         return search_errors(outcome)
-    today = timezone.localdate()
-    return geojson_response(point_feature(point, request, today) for point in rows)
+    shape_context = context(request)
+    return geojson_response(point_feature(point, shape_context) for point in rows)
 
 
 @open_data(export=True)
@@ -143,9 +145,9 @@ def points_csv(request):
         outcome.errors += form_errors(form)
     if outcome.errors:
         return search_errors(outcome)
-    today = timezone.localdate()
-    shapes = (point_data(point, request, today) for point in rows)
-    return csv_response(shapes, POINT_CSV_COLUMNS, "lieux-spro-ara.csv", form.cleaned_data["separateur"])
+    shape_context = context(request)
+    shapes = (POINT.serialize(point, shape_context) for point in rows)
+    return csv_response(shapes, POINT.columns, "lieux-spro-ara.csv", form.cleaned_data["separateur"])
 
 
 # --- Structures and networks ------------------------------------------------------------------------
@@ -180,7 +182,7 @@ def structures(request):
         {
             "count": queryset.order_by().values("pk").distinct().count(),
             "next": next_link(request, reverse("annuaire:api-structures"), items[-1].pk) if more else None,
-            "results": [structure_data(structure, request, structure.published_points) for structure in items],
+            "results": [STRUCTURE.serialize(structure, context(request)) for structure in items],
         }
     )
 
@@ -190,7 +192,7 @@ def structure_detail(request, slug):
     structure = published_structures().filter(slug=slug).first()
     if structure is None:
         return json_error(f"Aucune structure publiée n'a l'identifiant « {slug} ».", status=404)
-    return json_response(structure_data(structure, request, structure.published_points))
+    return json_response(STRUCTURE.serialize(structure, context(request)))
 
 
 @open_data(export=True)
@@ -200,20 +202,22 @@ def structures_csv(request):
     errors = form_errors(filterset.form) + (form_errors(form) if not form.is_valid() else [])
     if errors:
         return json_error(" ".join(errors), status=400, errors=errors)
+    shape_context = context(request)
     shapes = (
-        structure_data(structure, request, structure.published_points)
+        STRUCTURE.serialize(structure, shape_context)
         for structure in queryset.order_by("pk").iterator(chunk_size=CHUNK_SIZE)
     )
-    return csv_response(shapes, STRUCTURE_CSV_COLUMNS, "structures-spro-ara.csv", form.cleaned_data["separateur"])
+    return csv_response(shapes, STRUCTURE.columns, "structures-spro-ara.csv", form.cleaned_data["separateur"])
 
 
 @open_data()
 def networks(request):
     counts = dict(Structure.objects.published().values_list("network_id").annotate(count=Count("pk")).order_by())
+    shape_context = context(request, structures_counts=counts)
     return json_response(
         {
             "count": Network.objects.count(),
-            "results": [network_data(network, request, counts.get(network.pk, 0)) for network in Network.objects.all()],
+            "results": [NETWORK.serialize(network, shape_context) for network in Network.objects.all()],
         }
     )
 
@@ -255,13 +259,14 @@ def communes(request):
         resolution = resolve("", commune_code=code)
         if resolution.message:
             return json_response({"error": resolution.message}, status=404)
-        return json_response({"results": [resolution.place.as_json() | {"label": resolution.place.label}]})
+        return json_response({"results": [COMMUNE.serialize(resolution.place, context(request))]})
     query = request.GET.get("q", "")[:100].replace("\x00", "")
     if len(normalize(query)) < 2:
         return json_response({"results": []})
     resolution = resolve(query)
     places = ([resolution.place] if resolution.place else []) + resolution.candidates
-    return json_response({"results": [place.as_json() | {"label": place.label} for place in places[:CANDIDATES_SHOWN]]})
+    shape_context = context(request)
+    return json_response({"results": [COMMUNE.serialize(place, shape_context) for place in places[:CANDIDATES_SHOWN]]})
 
 
 # Map of the results page: only what a marker needs (the open-data GeoJSON has every field).

@@ -9,16 +9,18 @@ export against the schema's pydantic models and its JSON Schema.
     structures(absolute)  # absolute: turns a path of the site into a full address
 """
 
+from dataclasses import dataclass, replace
 from datetime import UTC
+from operator import attrgetter
 
 from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils import timezone
 
 from annuaire.search import open_data_rows
+from annuaire.shapes.directory import opening_hours
+from annuaire.shapes.fields import Shape, address, context, listing, number, text
 from structures import reference
-from structures.models import ReceptionPoint, Structure
-from structures.osm_hours import osm_opening_hours
+from structures.models import ReceptionPoint, Structure, effective
 from structures.validators import parse_french_phone
 
 SOURCE = "spro-ara"
@@ -99,56 +101,99 @@ def text_or_none(value, minimum=5):
     return value if value and len(value) >= minimum else None
 
 
-def place_fields(point, today):
-    return {
-        "commune": point.commune.name,
-        "code_postal": point.postal_code,
-        "code_insee": point.commune_id,
-        "adresse": point.address or None,
-        "complement_adresse": point.address_complement or None,
-        "longitude": point.longitude,
-        "latitude": point.latitude,
-        "horaires_accueil": osm_opening_hours(point.opening_hours.all(), point.closures.all(), today),
-    }
+def page(name):
+    return lambda record, context: context.absolute(reverse(name, args=[record.slug]))
 
 
-def published_points():
-    return open_data_rows(ReceptionPoint.objects.published())
+PLACE = Shape(
+    "Adresse et horaires d'un lieu.",
+    text("commune", "Commune.", "commune.name"),
+    text("code_postal", "Code postal.", "postal_code"),
+    text("code_insee", "Code INSEE de la commune.", "commune_id"),
+    text("adresse", "Numéro et voie.", "address", nullable=True),
+    text("complement_adresse", "Complément d'adresse.", "address_complement", nullable=True),
+    number("longitude", "Longitude (WGS 84)."),
+    number("latitude", "Latitude (WGS 84)."),
+    text("horaires_accueil", "Horaires au format opening_hours d'OpenStreetMap.", get=opening_hours, nullable=True),
+)
 
 
-def structures(absolute):
-    """Every published structure, with the address and hours of its main place."""
-    today = timezone.localdate()
-    main_first = published_points().order_by("structure_id", "kind", "pk")
-    rows = (
-        Structure.objects.published()
-        .select_related("network")
-        .prefetch_related(Prefetch("points", queryset=main_first, to_attr="public_points"))
-        .order_by("pk")
-    )
-    for structure in rows.iterator(chunk_size=500):
-        main = next((point for point in structure.public_points if point.kind == "main"), None)
-        main = main or (structure.public_points[0] if structure.public_points else None)
-        network = NETWORKS.get(structure.network.slug)
-        yield {
-            "source": SOURCE,
-            "id": identifier(structure.slug),
-            "nom": short_name(structure.name),
-            "date_maj": day_of_change(structure.updated_at),
-            "description": text_or_none(structure.description),
-            "lien_source": absolute(reverse("annuaire:structure", args=[structure.slug])),
-            "siret": structure.siret if len(structure.siret) == 14 and structure.siret.isdigit() else None,
-            "telephone": e164(structure.phone) or (e164(main.phone) if main else None),
-            "courriel": structure.email or (main.email if main and main.email else None),
-            "site_web": structure.website or None,
-            "accessibilite_lieu": None,
-            "reseaux_porteurs": [network] if network else None,
-            **(place_fields(main, today) if main else {}),
-        }
+@dataclass(frozen=True)
+class StructureRow:
+    structure: Structure
+    main: ReceptionPoint | None  # its main place, else its first published one
 
 
-def eligible_area(structure, point):
+def structure_field(field):
+    return replace(field, get=lambda row, context, get=field.get: get(row.structure, context))
+
+
+def structure_phone(row, context):
+    return e164(row.structure.phone) or (e164(row.main.phone) if row.main else None)
+
+
+def structure_email(row, context):
+    return row.structure.email or (row.main.email if row.main and row.main.email else None)
+
+
+def valid_siret(structure, context):
+    return structure.siret if len(structure.siret) == 14 and structure.siret.isdigit() else None
+
+
+def carrier_networks(structure, context):
+    network = NETWORKS.get(structure.network.slug)
+    return [network] if network else None
+
+
+STRUCTURE = Shape(
+    "Une structure au schéma data·inclusion v1, avec l'adresse et les horaires de son lieu principal.",
+    *map(
+        structure_field,
+        [
+            text("source", "Producteur des données.", get=lambda structure, context: SOURCE),
+            text("id", "Identifiant.", get=lambda structure, context: identifier(structure.slug)),
+            text("nom", "Nom.", get=lambda structure, context: short_name(structure.name)),
+            text(
+                "date_maj",
+                "Date de dernière modification.",
+                get=lambda structure, context: day_of_change(structure.updated_at),
+                format="date",
+            ),  # fmt: skip
+            text(
+                "description",
+                "Présentation.",
+                get=lambda structure, context: text_or_none(structure.description),
+                nullable=True,
+            ),  # fmt: skip
+            address("lien_source", "Page publique de la structure.", page("annuaire:structure")),
+            text("siret", "Numéro SIRET.", get=valid_siret, nullable=True),
+        ],
+    ),
+    text("telephone", "Téléphone (format international).", get=structure_phone, nullable=True),
+    text("courriel", "Adresse électronique.", get=structure_email, nullable=True),
+    structure_field(text("site_web", "Site internet.", "website", nullable=True)),
+    text("accessibilite_lieu", "Accessibilité du lieu (non renseignée).", get=lambda row, context: None, nullable=True),
+    structure_field(listing("reseaux_porteurs", "Réseaux porteurs.", carrier_networks, nullable=True)),
+    *PLACE.of(attrgetter("main"), lambda row: row.main is not None).fields,
+)
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    """One level of service given at one place."""
+
+    point: ReceptionPoint
+    level: int
+    publics: list
+
+
+def point_field(field):
+    return replace(field, get=lambda row, context, get=field.get: get(row.point, context))
+
+
+def eligible_area(point, context):
     """Competence communes, else competence departments, else the point's department."""
+    structure = point.structure
     communes = sorted(commune.insee_code for commune in structure.competence_communes.all())
     departments = sorted(department.code for department in structure.competence_departments.all())
     return communes or departments or [point.commune.department_id]
@@ -159,48 +204,98 @@ def service_publics(publics):
     return ["tous-publics"] if "tous-publics" in slugs else sorted(slugs)
 
 
+def reception_modes(point, context):
+    return (["en-presentiel"] if point.on_site else []) + (["a-distance"] if point.by_phone or point.by_video else [])
+
+
+def mobilisation(point, context):
+    modes = (
+        (["envoyer-un-courriel"] if point.email else [])
+        + (["se-presenter"] if point.on_site and point.walk_in else [])
+        + (["telephoner"] if point.phone else [])
+    )
+    return modes or None
+
+
+def level_value(key):
+    return lambda row, context: LEVELS[row.level][key]
+
+
+SERVICE = Shape(
+    "Un service au schéma data·inclusion v1 : un niveau de service donné dans un lieu.",
+    text("source", "Producteur des données.", get=lambda row, context: SOURCE),
+    text("structure_id", "Identifiant de la structure.", get=lambda row, context: identifier(row.point.structure.slug)),
+    text("id", "Identifiant.", get=lambda row, context: identifier(f"{row.point.slug}--niveau-{row.level}")),
+    text("nom", "Nom du service.", get=level_value("nom")),
+    text("description", "Description du service.", get=lambda row, context: LEVEL_DESCRIPTIONS[row.level]),
+    point_field(address("lien_source", "Page publique du lieu.", page("annuaire:point"))),
+    point_field(
+        text(
+            "date_maj",
+            "Date de dernière modification.",
+            get=lambda point, context: day_of_change(point.updated_at),
+            format="date",
+        )
+    ),  # fmt: skip
+    text("type", "Type de service.", get=level_value("type")),
+    listing("thematiques", "Thématiques.", level_value("thematiques")),
+    text("frais", "Frais.", get=lambda row, context: "gratuit"),
+    text("frais_precisions", "Précisions sur les frais.", get=lambda row, context: FEES_DETAILS),
+    listing("publics", "Publics.", lambda row, context: service_publics(row.publics) or ["tous-publics"]),
+    text(
+        "publics_precisions",
+        "Publics accueillis, en toutes lettres.",
+        get=lambda row, context: ", ".join(public.name for public in row.publics) or None,
+        nullable=True,
+    ),  # fmt: skip
+    point_field(
+        text(
+            "telephone",
+            "Téléphone (format international).",
+            get=lambda point, context: e164(point.phone),
+            nullable=True,
+        )
+    ),  # fmt: skip
+    point_field(text("courriel", "Adresse électronique.", "email", nullable=True)),
+    point_field(listing("modes_accueil", "Modes d'accueil.", reception_modes)),
+    point_field(listing("zone_eligibilite", "Zone d'éligibilité (codes INSEE ou de départements).", eligible_area)),
+    point_field(listing("modes_mobilisation", "Comment mobiliser le service.", mobilisation, nullable=True)),
+    listing("mobilisable_par", "Qui peut mobiliser le service.", lambda row, context: ["professionnels", "usagers"]),
+    point_field(text("mobilisation_precisions", "Comment prendre rendez-vous.", "appointment_details", nullable=True)),
+    *map(point_field, PLACE.fields),
+)
+
+
+def published_points():
+    return open_data_rows(ReceptionPoint.objects.published())
+
+
+def structures(absolute):
+    """Every published structure, with the address and hours of its main place."""
+    shape_context = context(absolute=absolute)
+    main_first = published_points().order_by("structure_id", "kind", "pk")
+    rows = (
+        Structure.objects.published()
+        .select_related("network")
+        .prefetch_related(Prefetch("points", queryset=main_first, to_attr="public_points"))
+        .order_by("pk")
+    )
+    for structure in rows.iterator(chunk_size=500):
+        main = next((point for point in structure.public_points if point.kind == "main"), None)
+        main = main or (structure.public_points[0] if structure.public_points else None)
+        yield STRUCTURE.serialize(StructureRow(structure, main), shape_context)
+
+
 def services(absolute):
     """One service per published point and level of service it offers (level 1 at least: every
     SPRO place gives a first level of information)."""
-    today = timezone.localdate()
+    shape_context = context(absolute=absolute)
     rows = published_points().prefetch_related("structure__competence_communes", "structure__competence_departments")
     for point in rows.order_by("pk").iterator(chunk_size=500):
-        structure = point.structure
-        publics = list(point.publics.all()) or list(structure.publics.all())
-        levels = sorted({level.level for level in (list(point.levels.all()) or list(structure.levels.all()))} | {1})
-        modes = (["en-presentiel"] if point.on_site else []) + (
-            ["a-distance"] if point.by_phone or point.by_video else []
-        )
-        mobilisation = (
-            (["envoyer-un-courriel"] if point.email else [])
-            + (["se-presenter"] if point.on_site and point.walk_in else [])
-            + (["telephoner"] if point.phone else [])
-        )
-        for level in levels:
-            service = LEVELS[level]
-            yield {
-                "source": SOURCE,
-                "structure_id": identifier(structure.slug),
-                "id": identifier(f"{point.slug}--niveau-{level}"),
-                "nom": service["nom"],
-                "description": LEVEL_DESCRIPTIONS[level],
-                "lien_source": absolute(reverse("annuaire:point", args=[point.slug])),
-                "date_maj": day_of_change(point.updated_at),
-                "type": service["type"],
-                "thematiques": service["thematiques"],
-                "frais": "gratuit",
-                "frais_precisions": FEES_DETAILS,
-                "publics": service_publics(publics) or ["tous-publics"],
-                "publics_precisions": ", ".join(public.name for public in publics) or None,
-                "telephone": e164(point.phone),
-                "courriel": point.email or None,
-                "modes_accueil": modes,
-                "zone_eligibilite": eligible_area(structure, point),
-                "modes_mobilisation": mobilisation or None,
-                "mobilisable_par": ["professionnels", "usagers"],
-                "mobilisation_precisions": point.appointment_details or None,
-                **place_fields(point, today),
-            }
+        publics = effective(point.publics.all(), point.structure.publics.all())
+        levels = {level.level for level in effective(point.levels.all(), point.structure.levels.all())} | {1}
+        for level in sorted(levels):
+            yield SERVICE.serialize(ServiceRow(point, level, publics), shape_context)
 
 
 def publics_table():

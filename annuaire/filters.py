@@ -77,6 +77,7 @@ class YesFilter(django_filters.BooleanFilter):
 class PointFilterSet(django_filters.FilterSet):
     departement = django_filters.ChoiceFilter(
         label="Département",
+        help_text="Code du département.",
         field_name="commune__department",
         choices=[(code, f"{name} ({code})") for code, name, _ in reference.DEPARTMENTS],
         empty_label="Tous les départements",
@@ -84,6 +85,7 @@ class PointFilterSet(django_filters.FilterSet):
     )
     public = django_filters.ChoiceFilter(
         label="Public",
+        help_text="Public accueilli.",
         method="filter_public",
         choices=[(slug, name) for slug, name, _ in reference.PUBLICS],
         empty_label="Tous les publics",
@@ -105,6 +107,7 @@ class PointFilterSet(django_filters.FilterSet):
     )
     reseau = django_filters.ChoiceFilter(
         label="Réseau",
+        help_text="Identifiant du réseau.",
         field_name="structure__network__slug",
         choices=[(network[0], network[1]) for network in reference.NETWORKS],
         empty_label="Tous les réseaux",
@@ -126,13 +129,16 @@ class PointFilterSet(django_filters.FilterSet):
     )
     structure = django_filters.CharFilter(
         label="Structure",
+        help_text="Identifiant d'une structure.",
         field_name="structure__slug",
         widget=forms.HiddenInput,
         max_length=220,
     )
-    sans_rdv = YesFilter(label="Sans rendez-vous", field_name="walk_in")
+    sans_rdv = YesFilter(label="Sans rendez-vous", field_name="walk_in", help_text="Accueil sans rendez-vous")
     accessible = YesFilter(label="Accessible en fauteuil roulant", method="filter_accessible")
-    ouvert = YesFilter(label="Ouvert maintenant", method="filter_open_now")
+    ouvert = YesFilter(
+        label="Ouvert maintenant", method="filter_open_now", help_text="Ouvert maintenant (heure de Paris)"
+    )
 
     def filter_public(self, queryset, name, value):
         return queryset.serving_public(value)
@@ -166,21 +172,29 @@ class PointFilterSet(django_filters.FilterSet):
         return active
 
 
+def same_as(name):
+    """The values and the description of a point filter, for the structure filter of that name."""
+    extra = PointFilterSet.base_filters[name].extra
+    return {"choices": extra["choices"], "help_text": extra.get("help_text", "")}
+
+
 class StructureFilterSet(django_filters.FilterSet):
     """Filters of the structures listing of the API: the point filters that make sense for a
     structure, with the same names and values."""
 
-    q = django_filters.CharFilter(label="Nom", method="filter_name", max_length=100)
+    q = django_filters.CharFilter(
+        label="Nom", method="filter_name", max_length=100, help_text="Mots du nom de la structure."
+    )
     departement = django_filters.ChoiceFilter(
         label="Département",
         method="filter_department",
-        choices=PointFilterSet.base_filters["departement"].extra["choices"],
+        **same_as("departement"),
         error_messages=unknown("Département"),
     )
     public = django_filters.ChoiceFilter(
         label="Public",
         method="filter_public",
-        choices=PointFilterSet.base_filters["public"].extra["choices"],
+        **same_as("public"),
         error_messages=unknown("Public"),
     )
     niveau = django_filters.ChoiceFilter(
@@ -192,13 +206,13 @@ class StructureFilterSet(django_filters.FilterSet):
     cercle = django_filters.ChoiceFilter(
         label="Cercle du SPRO",
         field_name="network__circle",
-        choices=PointFilterSet.base_filters["cercle"].extra["choices"],
+        **same_as("cercle"),
         error_messages=unknown("Cercle"),
     )
     reseau = django_filters.ChoiceFilter(
         label="Réseau",
         field_name="network__slug",
-        choices=PointFilterSet.base_filters["reseau"].extra["choices"],
+        **same_as("reseau"),
         error_messages=unknown("Réseau"),
     )
 

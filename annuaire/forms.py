@@ -8,13 +8,14 @@ RADIUS_CHOICES = [(5, "5 km"), (10, "10 km"), (20, "20 km"), (50, "50 km")]
 DEFAULT_RADIUS_KM = 20
 
 
-def coordinate_field(name, limit):
+def coordinate_field(name, limit, help_text):
     out_of_range = f"La {name} doit être comprise entre -{limit} et {limit}."
     return forms.FloatField(
         required=False,
         min_value=-limit,
         max_value=limit,
         widget=forms.HiddenInput,
+        help_text=help_text,
         error_messages={
             "invalid": f"La {name} doit être un nombre.",
             "min_value": out_of_range,
@@ -29,22 +30,25 @@ class SearchForm(forms.Form):
         required=False,
         max_length=100,
         strip=True,
+        help_text="Commune, code postal, département ou nom de structure.",
         error_messages={"max_length": "Votre recherche est trop longue (100 caractères au plus)."},
     )
     commune = forms.RegexField(
         required=False,
         regex=INSEE_CODE_PATTERN,
         widget=forms.HiddenInput,
+        help_text="Code INSEE d'une commune de la région.",
         error_messages={"invalid": "Code de commune invalide."},
     )
-    lat = coordinate_field("latitude", 90)
-    lon = coordinate_field("longitude", 180)
+    lat = coordinate_field("latitude", 90, "Latitude d'une position (avec lon).")
+    lon = coordinate_field("longitude", 180, "Longitude d'une position (avec lat).")
     rayon = forms.TypedChoiceField(
         label="Dans un rayon de",
         required=False,
         choices=RADIUS_CHOICES,
         coerce=int,
         empty_value=DEFAULT_RADIUS_KM,
+        help_text=f"Rayon autour du lieu, en km ({DEFAULT_RADIUS_KM} par défaut).",
         error_messages={"invalid_choice": "Rayon inconnu : « %(value)s ». Choisissez 5, 10, 20 ou 50 km."},
     )
     page = forms.IntegerField(
@@ -52,6 +56,7 @@ class SearchForm(forms.Form):
         min_value=1,
         max_value=10_000,
         widget=forms.HiddenInput,
+        help_text="Page des résultats autour d'un lieu.",
         error_messages={
             "invalid": "Le numéro de page doit être un nombre entier.",
             "min_value": "Le numéro de page doit être 1 ou plus.",

@@ -1,16 +1,12 @@
 """The OpenAPI 3.1 description of /api/v1/, served at /api/v1/openapi.json.
 
-Written from the same vocabularies as the filters and the serializers, so that the allowed values
-cannot drift from the code; the tests validate it (openapi-spec-validator), validate every
+Written from the declarations of the shapes (annuaire.shapes) and of the parameters (the forms
+and filter sets that validate them), so that it cannot drift from the answers; the tests validate it (openapi-spec-validator), validate every
 answer against it, and send it thousands of generated requests (schemathesis).
 """
 
-from annuaire.filters import LEVEL_CHOICES, RECEPTION_MODES
-from annuaire.forms import RADIUS_CHOICES
-from annuaire.opendata import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, SEPARATORS
-from structures import reference
-from structures.enums import Accessibility, Circle, GeoPrecision, PointKind
-from structures.validators import INSEE_CODE_PATTERN
+from annuaire import data_inclusion
+from annuaire.shapes import directory, parameters
 
 LICENCE = {
     "name": "Licence Ouverte / Open Licence 2.0 (Etalab)",
@@ -18,28 +14,19 @@ LICENCE = {
 }
 
 
-def string(description, nullable=False, **extra):
-    return {"type": ["string", "null"] if nullable else "string", "description": description, **extra}
+def ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
 
 
-def integer(description, nullable=False, **extra):
-    return {"type": ["integer", "null"] if nullable else "integer", "description": description, **extra}
-
-
-def number(description, nullable=False, **extra):
-    return {"type": ["number", "null"] if nullable else "number", "description": description, **extra}
-
-
-def boolean(description):
-    return {"type": "boolean", "description": description}
-
-
-def strings(description, **items):
-    return {"type": "array", "description": description, "items": {"type": "string", **items}}
+NEXT = {
+    "type": ["string", "null"],
+    "description": "Adresse de la page suivante, absente (null) sur la dernière.",
+    "format": "uri",
+}
+MESSAGE = {"type": "string", "description": "Ce qui ne va pas, en français."}
 
 
 def closed(properties, description=""):
-    """An object whose fields are all present (null when unknown) and all documented."""
     return {
         "type": "object",
         "description": description,
@@ -49,185 +36,91 @@ def closed(properties, description=""):
     }
 
 
-def ref(name):
-    return {"$ref": f"#/components/schemas/{name}"}
+def array_of(name, description=None):
+    schema = {"type": "array", "items": ref(name)}
+    return schema | ({"description": description} if description else {})
 
-
-PUBLIC_SLUGS = [slug for slug, _, _ in reference.PUBLICS]
-NETWORK_SLUGS = [network[0] for network in reference.NETWORKS]
-DEPARTMENT_CODES = [code for code, _, _ in reference.DEPARTMENTS]
-
-POINT = {
-    "id": string("Identifiant stable du lieu (celui de l'adresse de sa page)."),
-    "name": string("Nom du lieu."),
-    "kind": string("Type de lieu.", enum=PointKind.values),
-    "structure_id": string("Identifiant de la structure."),
-    "structure_name": string("Nom de la structure."),
-    "network_id": string("Identifiant du réseau.", enum=NETWORK_SLUGS),
-    "network_name": string("Nom du réseau."),
-    "network_short_name": string("Nom court du réseau."),
-    "circle": integer("Cercle du SPRO (1, 2 ou 3).", enum=Circle.values),
-    "host_name": string("Pour une permanence : qui l'accueille.", nullable=True),
-    "address": string("Numéro et voie.", nullable=True),
-    "address_complement": string("Complément d'adresse.", nullable=True),
-    "postal_code": string("Code postal.", pattern=r"^\d{5}$"),
-    "commune": string("Commune."),
-    "insee_code": string("Code INSEE de la commune.", pattern=INSEE_CODE_PATTERN),
-    "department_code": string("Code du département.", enum=DEPARTMENT_CODES),
-    "latitude": number("Latitude (WGS 84).", minimum=-90, maximum=90),
-    "longitude": number("Longitude (WGS 84).", minimum=-180, maximum=180),
-    "position_precision": string(
-        "« exact » : position du lieu ; « commune » : centre de la commune.", enum=GeoPrecision.values
-    ),
-    "phone": string("Téléphone.", nullable=True),
-    "email": string("Adresse électronique.", nullable=True),
-    "on_site": boolean("Accueil sur place."),
-    "walk_in": boolean("Accueil sans rendez-vous."),
-    "by_appointment": boolean("Accueil sur rendez-vous."),
-    "appointment_details": string("Comment prendre rendez-vous.", nullable=True),
-    "by_phone": boolean("Entretien par téléphone."),
-    "by_video": boolean("Entretien en visioconférence."),
-    "accessibility": string("Accessibilité en fauteuil roulant.", enum=Accessibility.values),
-    "accessibility_details": string("Précisions sur l'accessibilité.", nullable=True),
-    "publics": strings("Publics accueillis (ceux du lieu, sinon ceux de sa structure).", enum=PUBLIC_SLUGS),
-    "service_levels": {
-        "type": "array",
-        "description": "Niveaux de service : 1 accueil et information, 2 conseil et accompagnement.",
-        "items": {"type": "integer", "enum": [1, 2]},
-    },
-    "opening_hours": string(
-        "Horaires au format opening_hours d'OpenStreetMap (jours fériés et fermetures compris).", nullable=True
-    ),
-    "last_verified_on": string("Date de la dernière vérification de la fiche.", nullable=True, format="date"),
-    "updated_at": string("Date et heure de la dernière modification.", format="date-time"),
-    "is_demo": boolean("Donnée de démonstration (fictive), pas une donnée officielle."),
-    "source": string("Source de la donnée.", nullable=True),
-    "url": string("Page publique du lieu.", format="uri"),
-}
-STRUCTURE = {
-    "id": string("Identifiant stable de la structure."),
-    "name": string("Nom."),
-    "network_id": string("Identifiant du réseau.", enum=NETWORK_SLUGS),
-    "network_name": string("Nom du réseau."),
-    "circle": integer("Cercle du SPRO.", enum=Circle.values),
-    "description": string("Présentation.", nullable=True),
-    "siret": string("Numéro SIRET.", nullable=True),
-    "website": string("Site internet.", nullable=True, format="uri"),
-    "phone": string("Téléphone.", nullable=True),
-    "email": string("Adresse électronique.", nullable=True),
-    "publics": strings("Publics accueillis.", enum=PUBLIC_SLUGS),
-    "service_levels": POINT["service_levels"],
-    "competence_departments": strings("Départements de compétence.", enum=DEPARTMENT_CODES),
-    "competence_communes": strings("Communes de compétence (codes INSEE).", pattern=INSEE_CODE_PATTERN),
-    "label_valid_until": string("Cercle 3 : fin de validité du label régional.", nullable=True, format="date"),
-    "points_count": integer("Nombre de lieux d'accueil publiés.", minimum=0),
-    "last_verified_on": POINT["last_verified_on"],
-    "updated_at": POINT["updated_at"],
-    "is_demo": POINT["is_demo"],
-    "source": POINT["source"],
-    "url": string("Page publique de la structure.", format="uri"),
-    "points_url": string("Ses lieux d'accueil dans l'API.", format="uri"),
-}
-NETWORK = {
-    "id": string("Identifiant stable du réseau.", enum=NETWORK_SLUGS),
-    "name": string("Nom."),
-    "short_name": string("Nom court."),
-    "circle": integer("Cercle du SPRO.", enum=Circle.values),
-    "circle_label": string("Le cercle en toutes lettres."),
-    "audience": string("Qui est accueilli."),
-    "website": string("Site national.", nullable=True, format="uri"),
-    "structures_count": integer("Nombre de structures publiées.", minimum=0),
-    "url": string("Page publique du réseau.", format="uri"),
-    "structures_url": string("Ses structures dans l'API.", format="uri"),
-}
-PLACE = {
-    "kind": string("Type de lieu cherché.", enum=["commune", "departement", "position"]),
-    "name": string("Nom."),
-    "insee_code": string("Code INSEE (commune).", nullable=True),
-    "department": string("Code du département.", nullable=True),
-    "latitude": number("Latitude du point de référence."),
-    "longitude": number("Longitude du point de référence."),
-}
-NEXT = string("Adresse de la page suivante, absente (null) sur la dernière.", nullable=True, format="uri")
 
 SCHEMAS = {
-    "Point": closed(POINT, "Un lieu d'accueil publié."),
-    "PointResult": closed(
-        POINT | {"distance_km": number("Distance au lieu cherché, en km (null sans lieu).", nullable=True)}
-    ),
-    "Place": closed(PLACE, "Le lieu autour duquel on cherche."),
-    "Commune": closed(PLACE | {"label": string("Nom affiché, avec le code postal.")}),
+    "Point": directory.POINT.schema(),
+    "PointResult": directory.POINT_RESULT.schema(),
+    "Place": directory.PLACE.schema(),
+    "Commune": directory.COMMUNE.schema(),
     "PointPage": closed(
         {
             "place": {"oneOf": [ref("Place"), {"type": "null"}]},
-            "candidates": {"type": "array", "items": ref("Place"), "description": "Autres lieux possibles."},
-            "radius_km": integer("Rayon de recherche (null sans lieu ou pour un département).", nullable=True),
-            "count": integer("Nombre de résultats (plafonné à 200 autour d'un lieu).", minimum=0),
-            "count_capped": boolean("Vrai si le nombre de résultats a été plafonné."),
-            "next": NEXT,
-            "results": {"type": "array", "items": ref("PointResult")},
-            "understood": strings("Comment la recherche a été comprise, quand elle n'a pas été lue telle quelle."),
-            "network": string("Réseau nommé dans les mots de la recherche, appliqué comme filtre.", nullable=True),
-            "outside_region": {
-                "oneOf": [
-                    closed(
-                        {
-                            "name": string("Commune."),
-                            "department": string("Département."),
-                            "region": string("Région."),
-                        },
-                        "Commune d'une autre région : l'annuaire couvre Auvergne-Rhône-Alpes.",
-                    ),
-                    {"type": "null"},
-                ]
+            "candidates": array_of("Place", "Autres lieux possibles."),
+            "radius_km": {
+                "type": ["integer", "null"],
+                "description": "Rayon de recherche (null sans lieu ou pour un département).",
             },
-            "unresolved": boolean("Vrai si aucune commune n'a été reconnue avec certitude : voir candidates."),
+            "count": {
+                "type": "integer",
+                "description": "Nombre de résultats (plafonné à 200 autour d'un lieu).",
+                "minimum": 0,
+            },  # fmt: skip
+            "count_capped": {"type": "boolean", "description": "Vrai si le nombre de résultats a été plafonné."},
+            "next": NEXT,
+            "results": array_of("PointResult"),
+            "understood": {
+                "type": "array",
+                "description": "Comment la recherche a été comprise, quand elle n'a pas été lue telle quelle.",
+                "items": {"type": "string"},
+            },
+            "network": {
+                "type": ["string", "null"],
+                "description": "Réseau nommé dans les mots de la recherche, appliqué comme filtre.",
+            },
+            "outside_region": {"oneOf": [directory.OUTSIDE_PLACE.schema(), {"type": "null"}]},
+            "unresolved": {
+                "type": "boolean",
+                "description": "Vrai si aucune commune n'a été reconnue avec certitude : voir candidates.",
+            },
         }
     ),
-    "Structure": closed(STRUCTURE, "Une structure membre publiée."),
+    "Structure": directory.STRUCTURE.schema(),
     "StructurePage": closed(
         {
-            "count": integer("Nombre de structures.", minimum=0),
+            "count": {"type": "integer", "description": "Nombre de structures.", "minimum": 0},
             "next": NEXT,
-            "results": {"type": "array", "items": ref("Structure")},
+            "results": array_of("Structure"),
         }
     ),
-    "Network": closed(NETWORK, "Un réseau du SPRO."),
+    "Network": directory.NETWORK.schema(),
     "NetworkList": closed(
-        {"count": integer("Nombre de réseaux.", minimum=0), "results": {"type": "array", "items": ref("Network")}}
+        {
+            "count": {"type": "integer", "description": "Nombre de réseaux.", "minimum": 0},
+            "results": array_of("Network"),
+        }
     ),
     "Feature": closed(
         {
             "type": {"const": "Feature"},
-            "id": string("Identifiant du lieu."),
+            "id": {"type": "string", "description": "Identifiant du lieu."},
             "geometry": closed(
                 {
                     "type": {"const": "Point"},
                     "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
                 }
             ),
-            "properties": closed({key: value for key, value in POINT.items() if key not in ("latitude", "longitude")}),
+            "properties": directory.POINT_PROPERTIES.schema(),
         }
     ),
-    "FeatureCollection": closed(
-        {"type": {"const": "FeatureCollection"}, "features": {"type": "array", "items": ref("Feature")}}
-    ),
-    "DataInclusionStructures": {
-        "type": "array",
-        "description": "Structures au schéma data·inclusion v1 (voir externalDocs).",
-        "items": {"type": "object", "required": ["source", "id", "nom", "date_maj"]},
-    },
-    "DataInclusionServices": {
-        "type": "array",
-        "description": "Services au schéma data·inclusion v1 : un par lieu et niveau de service.",
-        "items": {"type": "object", "required": ["source", "structure_id", "id", "nom", "description", "date_maj"]},
-    },
-    "CommuneList": closed({"results": {"type": "array", "items": ref("Commune")}}),
-    "CommuneError": closed({"error": string("Ce qui ne va pas, en français.")}),
+    "FeatureCollection": closed({"type": {"const": "FeatureCollection"}, "features": array_of("Feature")}),
+    "DataInclusionStructure": data_inclusion.STRUCTURE.schema(),
+    "DataInclusionStructures": array_of(
+        "DataInclusionStructure", "Structures au schéma data·inclusion v1 (voir externalDocs)."
+    ),  # fmt: skip
+    "DataInclusionService": data_inclusion.SERVICE.schema(),
+    "DataInclusionServices": array_of(
+        "DataInclusionService", "Services au schéma data·inclusion v1 : un par lieu et niveau de service."
+    ),  # fmt: skip
+    "CommuneList": closed({"results": array_of("Commune")}),
+    "CommuneError": closed({"error": MESSAGE}),
     "Error": closed(
         {
-            "error": string("Ce qui ne va pas, en français."),
-            "errors": strings("Chaque problème séparément."),
+            "error": MESSAGE,
+            "errors": {"type": "array", "description": "Chaque problème séparément.", "items": {"type": "string"}},
         }
     ),
 }
@@ -237,59 +130,10 @@ def query(name, description, schema):
     return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
 
 
-def flag(name, description):
-    return query(name, f"{description} : « 1 » pour ne garder que ces lieux.", {"type": "string", "enum": ["1"]})
-
-
-PARAMETERS = {
-    "q": query("q", "Commune, code postal, département ou nom de structure.", {"type": "string", "maxLength": 100}),
-    "commune": query(
-        "commune", "Code INSEE d'une commune de la région.", {"type": "string", "pattern": INSEE_CODE_PATTERN}
-    ),
-    "lat": query("lat", "Latitude d'une position (avec lon).", {"type": "number", "minimum": -90, "maximum": 90}),
-    "lon": query("lon", "Longitude d'une position (avec lat).", {"type": "number", "minimum": -180, "maximum": 180}),
-    "rayon": query(
-        "rayon",
-        "Rayon autour du lieu, en km (20 par défaut).",
-        {"type": "integer", "enum": [r for r, _ in RADIUS_CHOICES]},
-    ),
-    "page": query("page", "Page des résultats autour d'un lieu.", {"type": "integer", "minimum": 1, "maximum": 10000}),
-    "departement": query("departement", "Code du département.", {"type": "string", "enum": DEPARTMENT_CODES}),
-    "public": query("public", "Public accueilli.", {"type": "string", "enum": PUBLIC_SLUGS}),
-    "niveau": query("niveau", "Niveau de service.", {"type": "string", "enum": [value for value, _ in LEVEL_CHOICES]}),
-    "cercle": query("cercle", "Cercle du SPRO.", {"type": "string", "enum": [str(value) for value in Circle.values]}),
-    "reseau": query("reseau", "Identifiant du réseau.", {"type": "string", "enum": NETWORK_SLUGS}),
-    "type": query("type", "Type de lieu.", {"type": "string", "enum": PointKind.values}),
-    "mode": query("mode", "Mode d'accueil.", {"type": "string", "enum": [value for value, _ in RECEPTION_MODES]}),
-    "structure": query("structure", "Identifiant d'une structure.", {"type": "string", "maxLength": 220}),
-    "sans_rdv": flag("sans_rdv", "Accueil sans rendez-vous"),
-    "accessible": flag("accessible", "Accessible en fauteuil roulant"),
-    "ouvert": flag("ouvert", "Ouvert maintenant (heure de Paris)"),
-    "curseur": query(
-        "curseur", "Où reprendre : à prendre dans le lien « next ».", {"type": "string", "maxLength": 100}
-    ),
-    "par_page": query(
-        "par_page",
-        f"Nombre d'éléments par page ({DEFAULT_PAGE_SIZE} par défaut).",
-        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-    ),
-    "separateur": query(
-        "separateur", "Séparateur des colonnes (virgule par défaut).", {"type": "string", "enum": list(SEPARATORS)}
-    ),
-    "nom": query("q", "Mots du nom de la structure.", {"type": "string", "maxLength": 100}),
-}
-POINT_FILTERS = ["departement", "public", "niveau", "cercle", "reseau", "type", "mode", "structure", "sans_rdv", "accessible", "ouvert"]  # fmt: skip
-WHERE = ["q", "commune", "lat", "lon", "rayon"]
-STRUCTURE_FILTERS = ["nom", "departement", "public", "niveau", "cercle", "reseau"]
-
 CACHE_HEADERS = {
     "ETag": {"description": "Version de la réponse (requêtes conditionnelles).", "schema": {"type": "string"}},
     "Cache-Control": {"description": "Durée de réutilisation.", "schema": {"type": "string"}},
 }
-
-
-def params(*names):
-    return [{"$ref": f"#/components/parameters/{name}"} for name in names]
 
 
 def ok(description, media, schema):
@@ -340,19 +184,19 @@ def openapi_document(request):
             "/lieux": operation(
                 "listPoints",
                 "Lieux d'accueil : autour d'un lieu (par distance, 20 par page) ou liste complète (curseur)",
-                params(*WHERE, "page", *POINT_FILTERS, "curseur", "par_page"),
+                parameters.openapi_parameters(*parameters.POINT_PAGE),
                 ok("Une page de lieux.", "application/json", ref("PointPage")),
             ),
             "/lieux.geojson": operation(
                 "exportPointsGeoJSON",
                 "Tous les lieux qui répondent aux filtres, en GeoJSON, en une réponse",
-                params(*WHERE, *POINT_FILTERS),
+                parameters.openapi_parameters(*parameters.POINT_EXPORT),
                 ok("Les lieux.", "application/geo+json", ref("FeatureCollection")),
             ),
             "/lieux.csv": operation(
                 "exportPointsCSV",
                 "Tous les lieux qui répondent aux filtres, en CSV",
-                params(*WHERE, *POINT_FILTERS, "separateur"),
+                parameters.openapi_parameters(*parameters.POINT_EXPORT, parameters.CSV),
                 ok("Les lieux.", "text/csv", CSV),
             ),
             "/lieux/{slug}": operation(
@@ -365,13 +209,13 @@ def openapi_document(request):
             "/structures": operation(
                 "listStructures",
                 "Structures membres (curseur)",
-                params(*STRUCTURE_FILTERS, "curseur", "par_page"),
+                parameters.openapi_parameters(*parameters.STRUCTURE_PAGE),
                 ok("Une page de structures.", "application/json", ref("StructurePage")),
             ),
             "/structures.csv": operation(
                 "exportStructuresCSV",
                 "Toutes les structures qui répondent aux filtres, en CSV",
-                params(*STRUCTURE_FILTERS, "separateur"),
+                parameters.openapi_parameters(*parameters.STRUCTURE_EXPORT, parameters.CSV),
                 ok("Les structures.", "text/csv", CSV),
             ),
             "/structures/{slug}": operation(
@@ -426,62 +270,18 @@ def openapi_document(request):
                 "openapi", "Cette description", [], ok("OpenAPI 3.1.", "application/json", {"type": "object"}), ()
             ),
         },
-        "components": {"schemas": SCHEMAS, "parameters": PARAMETERS},
+        "components": {"schemas": SCHEMAS},
     }
 
 
 # --- The same description, for the French documentation page (/donnees/) ---------------------------
 
-TYPE_LABELS = {
-    "string": "texte",
-    "integer": "nombre entier",
-    "number": "nombre",
-    "boolean": "vrai / faux",
-    "array": "liste",
-}
-LIST_LABELS = {"string": "liste de textes", "integer": "liste de nombres entiers", "number": "liste de nombres"}
-
-
-def _type_label(schema):
-    kinds = schema.get("type", "string")
-    kinds = kinds if isinstance(kinds, list) else [kinds]
-    main = next(kind for kind in kinds if kind != "null")
-    label = TYPE_LABELS[main]
-    if main == "array":
-        label = LIST_LABELS[schema["items"].get("type", "string")]
-    if schema.get("format") == "date":
-        label = "date (AAAA-MM-JJ)"
-    elif schema.get("format") == "date-time":
-        label = "date et heure (ISO 8601)"
-    elif schema.get("format") == "uri":
-        label = "adresse web"
-    return label, "null" in kinds
-
-
-def field_rows(properties):
-    """(name, type, may be empty, description, allowed values) for each field of a shape."""
-    rows = []
-    for name, schema in properties.items():
-        label, nullable = _type_label(schema)
-        values = schema.get("enum") or schema.get("items", {}).get("enum") or []
-        rows.append((name, label, nullable, schema["description"], [str(value) for value in values]))
-    return rows
-
-
-def parameter_rows(names):
-    rows = []
-    for name in names:
-        parameter = PARAMETERS[name]
-        values = parameter["schema"].get("enum", [])
-        rows.append((parameter["name"], parameter["description"], [str(value) for value in values]))
-    return rows
-
 
 def documentation():
     return {
-        "point_fields": field_rows(POINT),
-        "structure_fields": field_rows(STRUCTURE),
-        "network_fields": field_rows(NETWORK),
-        "point_parameters": parameter_rows([*WHERE, "page", *POINT_FILTERS, "curseur", "par_page", "separateur"]),
-        "structure_parameters": parameter_rows([*STRUCTURE_FILTERS, "curseur", "par_page", "separateur"]),
+        "point_fields": directory.POINT.documentation(),
+        "structure_fields": directory.STRUCTURE.documentation(),
+        "network_fields": directory.NETWORK.documentation(),
+        "point_parameters": parameters.documentation(*parameters.POINT_PAGE, parameters.CSV),
+        "structure_parameters": parameters.documentation(*parameters.STRUCTURE_PAGE, parameters.CSV),
     }

@@ -27,7 +27,6 @@ from django_ratelimit.core import is_ratelimited
 from annuaire.caching import data_version, shared_cache
 from annuaire.filters import YES_VALUES, PointFilterSet, StructureFilterSet
 from annuaire.forms import SearchForm
-from annuaire.serializers import CSV_LIST_SEPARATOR
 from spro_site.cache import get_or_compute, guarded
 from spro_site.client import client_key
 from structures.enums import LabelStatus
@@ -41,6 +40,8 @@ DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 CHUNK_SIZE = 1000
 SEPARATORS = {"virgule": ",", "point-virgule": ";"}
+# In a CSV cell, the items of a list (publics, levels…).
+CSV_LIST_SEPARATOR = ","
 
 
 def json_error(message, status, errors=None):
@@ -193,11 +194,14 @@ def decode_cursor(value):
 class ListingForm(forms.Form):
     """Where a listing resumes (the `next` link's cursor) and how many items a page holds."""
 
-    curseur = forms.CharField(required=False, max_length=100)
+    curseur = forms.CharField(
+        required=False, max_length=100, help_text="Où reprendre : à prendre dans le lien « next »."
+    )
     par_page = forms.IntegerField(
         required=False,
         min_value=1,
         max_value=MAX_PAGE_SIZE,
+        help_text=f"Nombre d'éléments par page ({DEFAULT_PAGE_SIZE} par défaut).",
         error_messages={
             "invalid": "« par_page » doit être un nombre entier.",
             "min_value": "« par_page » doit être 1 ou plus.",
@@ -291,6 +295,7 @@ class CsvForm(forms.Form):
     separateur = forms.ChoiceField(
         required=False,
         choices=[(key, key) for key in SEPARATORS],
+        help_text="Séparateur des colonnes (virgule par défaut).",
         error_messages={
             "invalid_choice": "Séparateur inconnu : « %(value)s ». Choisissez « virgule » ou « point-virgule »."
         },

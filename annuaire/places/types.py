@@ -43,16 +43,6 @@ class Place:
             return f"{self.former_name} (commune {de(self.name)}, {self.postal_code})"
         return f"{self.name} ({self.postal_code})"
 
-    def as_json(self):
-        return {
-            "kind": self.kind,
-            "name": self.name,
-            "insee_code": self.insee_code,
-            "department": self.department,
-            "latitude": self.latitude,
-            "longitude": self.longitude,
-        }
-
 
 @dataclass(frozen=True)
 class OutsidePlace:
@@ -69,9 +59,6 @@ class OutsidePlace:
         if preposition.endswith("'"):
             return f"{preposition}{self.region[0].lower()}{self.region[1:]}"
         return f"{preposition} {self.region}"
-
-    def as_json(self):
-        return {"name": self.name, "department": self.department, "region": self.region}
 
 
 @dataclass
