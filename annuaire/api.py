@@ -43,7 +43,8 @@ from annuaire.shapes.directory import (
     point_feature,
     point_url,
 )
-from structures.models import Network, ReceptionPoint, Structure, great_circle_km
+from structures.geo import great_circle_km
+from structures.models import Network, ReceptionPoint, Structure
 from structures.text import normalize
 from structures.validators import is_insee_code
 

@@ -15,9 +15,10 @@ from django.db.models import Prefetch, Q
 from annuaire.filters import PointFilterSet
 from annuaire.forms import RADIUS_CHOICES, SearchForm
 from annuaire.places import Resolution, resolve
-from structures.models import Closure, Network, OpeningHours, ReceptionPoint, every_word, great_circle_km
+from structures.geo import great_circle_km
+from structures.hours import opening_state
+from structures.models import Closure, Network, OpeningHours, ReceptionPoint, every_word
 from structures.nearest import COUNT_CAP
-from structures.opening import opening_state
 
 PAGE_SIZE = 20
 # « Everywhere »: more than the largest distance between two points of the region.
@@ -142,7 +143,7 @@ def row_queryset(queryset):
 
 
 def open_data_rows(queryset):
-    """What a point's open-data shape reads (annuaire.serializers.point_data), in a fixed number
+    """What a point's open-data shape reads (annuaire.shapes.directory.POINT), in a fixed number
     of queries whatever the number of points."""
     return (
         row_queryset(queryset.prefetch_related(None))

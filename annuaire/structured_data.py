@@ -6,10 +6,9 @@ import phonenumbers
 import segno
 from django.utils.safestring import mark_safe
 
-from structures.enums import Recurrence
+from structures.hours import opening_hours_specification
 from structures.validators import parse_french_phone
 
-SCHEMA_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 # Characters that must not appear raw inside a <script> element.
 SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
@@ -32,17 +31,7 @@ def point_json_ld(point, url, slots):
         },
         "geo": {"@type": "GeoCoordinates", "latitude": point.latitude, "longitude": point.longitude},
         "parentOrganization": {"@type": "Organization", "name": point.structure.name},
-        # Only the slots held every week: « 1er et 3e mardi » has no schema.org equivalent.
-        "openingHoursSpecification": [
-            {
-                "@type": "OpeningHoursSpecification",
-                "dayOfWeek": f"https://schema.org/{SCHEMA_DAYS[slot.weekday]}",
-                "opens": slot.opens.strftime("%H:%M"),
-                "closes": slot.closes.strftime("%H:%M"),
-            }
-            for slot in slots
-            if slot.recurrence == Recurrence.WEEKLY
-        ],
+        "openingHoursSpecification": opening_hours_specification(slots),
     }
     number = parse_french_phone(point.phone)
     if number is not None:

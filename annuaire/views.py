@@ -9,7 +9,8 @@ from annuaire.helper_forms import HelperForm
 from annuaire.reports import ErrorReportForm, rate_limited
 from annuaire.search import distance_label, row_queryset, run_search, to_rows
 from annuaire.structured_data import point_json_ld, qr_code_svg
-from structures.models import Department, ErrorReport, Network, ReceptionPoint, Structure, great_circle_km
+from structures.geo import great_circle_km
+from structures.models import Department, ErrorReport, Network, ReceptionPoint, Structure
 
 NEARBY_KM = 20
 NEARBY_SHOWN = 6

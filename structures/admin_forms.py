@@ -2,8 +2,8 @@
 
 from django import forms
 
-from structures.enums import PointKind, Weekday
-from structures.opening import overlapping_pairs
+from structures.enums import PointKind
+from structures.hours import overlap_message, overlapping_pairs
 
 
 class OpeningHoursFormSet(forms.BaseInlineFormSet):
@@ -17,13 +17,7 @@ class OpeningHoursFormSet(forms.BaseInlineFormSet):
         ]  # fmt: skip
         errors = []
         keys = [(slot["weekday"], slot["recurrence"], slot["opens"], slot["closes"]) for slot in slots]
-        for i, j in overlapping_pairs(keys):
-            earlier, later = sorted([slots[i], slots[j]], key=lambda slot: slot["opens"])
-            day = Weekday(earlier["weekday"]).label.lower()
-            errors.append(
-                f"Deux créneaux du {day} se chevauchent : {earlier['opens']:%H:%M}–{earlier['closes']:%H:%M} "
-                f"et {later['opens']:%H:%M}–{later['closes']:%H:%M}."
-            )
+        errors = [overlap_message(keys[i], keys[j]) for i, j in overlapping_pairs(keys)]
         if self.instance.kind == PointKind.PERMANENCE and not slots:
             errors.append("Une permanence doit avoir au moins un créneau : indiquez quand elle se tient.")
         if errors:

@@ -20,6 +20,7 @@ from import_export.results import Error, RowResult
 from import_export.widgets import ManyToManyWidget
 
 from structures.enums import Accessibility, GeoPrecision, LabelStatus, PointKind, PublicationStatus, Recurrence, Weekday
+from structures.hours import clock_span, slots_overlap
 from structures.import_limits import Deadline
 from structures.models import (
     Commune,
@@ -31,7 +32,6 @@ from structures.models import (
     ServiceLevel,
     Structure,
 )
-from structures.opening import slots_overlap
 from structures.spreadsheets import (
     BooleanWidget,
     ChoiceWidget,
@@ -485,7 +485,7 @@ class OpeningHoursResource(DirectoryResource):
         return self.slot_key(row)
 
     def check_rows(self, dataset):
-        """Slots of the same point must not overlap (structures.opening.slots_overlap, the rule of
+        """Slots of the same point must not overlap (structures.hours.slots_overlap, the rule of
         the admin form too)."""
         by_point = {}
         for index, row in enumerate(dataset.dict, start=1):
@@ -505,7 +505,7 @@ class OpeningHoursResource(DirectoryResource):
                         index,
                         "ouverture",
                         f"ce créneau chevauche celui de la ligne {other_index + 1} "
-                        f"({other[2]:%H:%M}–{other[3]:%H:%M}) pour le même lieu et le même jour.",
+                        f"({clock_span(*other[2:])}) pour le même lieu et le même jour.",
                     )
                     break
             by_point.setdefault(key[0], []).append((index, slot))

@@ -19,6 +19,7 @@ from django.conf import settings
 from import_export.formats import base_formats
 from import_export.widgets import ManyToManyWidget, Widget
 
+from structures.hours.formats import clock
 from structures.import_limits import FileProblem, check_size, check_width, too_many_rows
 from structures.text import normalize
 
@@ -311,7 +312,7 @@ class TimeWidget(Widget):
         raise ValueError(f"« {text} » n'est pas une heure : écrivez-la HH:MM, par exemple 09:00 ou 13:30.")
 
     def render(self, value, obj=None, **kwargs):
-        return value.strftime("%H:%M") if value else ""
+        return clock(value)
 
 
 class DecimalDegreesWidget(Widget):

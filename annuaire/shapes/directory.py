@@ -23,8 +23,8 @@ from annuaire.shapes.fields import (
 )
 from structures import reference
 from structures.enums import Accessibility, Circle, GeoPrecision, PointKind
+from structures.hours import osm_opening_hours
 from structures.models import effective
-from structures.osm_hours import osm_opening_hours
 from structures.validators import INSEE_CODE_PATTERN
 
 PUBLIC_SLUGS = [slug for slug, _, _ in reference.PUBLICS]

@@ -2,7 +2,7 @@ import phonenumbers
 from django import template
 
 from structures import text
-from structures.opening import MONTHS
+from structures.hours.rules import MONTHS
 from structures.validators import format_french_phone, parse_french_phone
 
 register = template.Library()

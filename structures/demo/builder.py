@@ -24,7 +24,7 @@ from django.conf import settings
 from django.utils.text import slugify
 
 from structures.enums import Accessibility, GeoPrecision, LabelStatus, PointKind, Recurrence
-from structures.models import great_circle_km
+from structures.geo import great_circle_km
 from structures.reference import DEPARTMENT_NAMES, PREFECTURES
 from structures.text import normalize
 

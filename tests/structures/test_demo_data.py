@@ -9,13 +9,13 @@ from django.utils import timezone
 from structures.demo.builder import FRANCE_TRAVAIL_CSV, MISSIONS_LOCALES_CSV, agency_label, of, tidy_case
 from structures.demo.writer import load_demo_data
 from structures.enums import Circle, GeoPrecision, LabelStatus, Recurrence
+from structures.geo import great_circle_km
 from structures.models import (
     Closure,
     Commune,
     OpeningHours,
     ReceptionPoint,
     Structure,
-    great_circle_km,
 )
 from tests.structures.factories import ReceptionPointFactory
 

@@ -6,7 +6,8 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from structures.enums import LabelStatus, PointKind
-from structures.models import Commune, Network, ReceptionPoint, Structure, great_circle_km
+from structures.geo import great_circle_km
+from structures.models import Commune, Network, ReceptionPoint, Structure
 from tests.structures.factories import (
     ClosureFactory,
     OpeningHoursFactory,

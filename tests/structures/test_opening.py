@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 
 from structures.enums import Recurrence
+from structures.hours import day_schedule, format_time, is_public_holiday, opening_state, recurrences_on
 from structures.models import OpeningHours, ReceptionPoint
-from structures.opening import day_schedule, format_time, is_public_holiday, opening_state, recurrences_on
 from tests.structures.factories import ClosureFactory, ReceptionPointFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
 """Opening hours in OpenStreetMap syntax: the expressions parse with an independent implementation
-of the format (opening-hours-py) and say « open » exactly when structures.opening does."""
+of the format (opening-hours-py) and say « open » exactly when structures.hours does."""
 
 import zoneinfo
 from datetime import date, datetime, time, timedelta
@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from opening_hours import OpeningHours as OsmHours
 
 from structures.enums import Recurrence
-from structures.opening import opening_state
-from structures.osm_hours import osm_opening_hours
+from structures.hours import opening_state, osm_opening_hours
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 TODAY = date(2026, 11, 23)

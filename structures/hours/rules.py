@@ -8,8 +8,8 @@ Times are wall-clock times in Europe/Paris (settings.TIME_ZONE): a slot « 9 h 0
 4. otherwise the usual weekly slots of that weekday apply, for the weeks of the month they cover
    (« 1er et 3e mardi du mois »…).
 
-The SQL twin of `is_open` is ReceptionPointQuerySet.open_at(); both use `recurrences_on()` and
-`is_public_holiday()` so they cannot disagree.
+The SQL twin of `is_open` is structures.hours.sql.open_at (ReceptionPointQuerySet.open_at); both
+use `recurrences_on()` and `is_public_holiday()` so they cannot disagree.
 """
 
 from dataclasses import dataclass, field
@@ -20,6 +20,7 @@ import holidays
 from django.utils import timezone
 
 from structures.enums import Recurrence, Weekday
+from structures.hours.formats import format_time
 
 # Monthly rhythms repeat within five weeks; look a little further for the next opening.
 NEXT_OPENING_HORIZON_DAYS = 40
@@ -67,40 +68,6 @@ def recurrences_on(day):
     if last:
         matching.append(Recurrence.LAST)
     return matching
-
-
-# The weeks of the month (1st to 5th occurrence of the weekday) that each recurrence covers; the
-# last occurrence is the 4th or the 5th.
-WEEKS_OF_MONTH = {
-    Recurrence.WEEKLY: {1, 2, 3, 4, 5},
-    Recurrence.FIRST_AND_THIRD: {1, 3},
-    Recurrence.SECOND_AND_FOURTH: {2, 4},
-    Recurrence.FIRST: {1},
-    Recurrence.LAST: {4, 5},
-}
-
-
-def slots_overlap(first, second):
-    """Whether two slots (weekday, recurrence, opens, closes) can be open at the same moment: same
-    weekday, weeks in common, and one opens before the other closes. The one rule of the admin
-    form and of the import."""
-    (day_a, weeks_a, opens_a, closes_a), (day_b, weeks_b, opens_b, closes_b) = first, second
-    return (
-        day_a == day_b
-        and bool(WEEKS_OF_MONTH[Recurrence(weeks_a)] & WEEKS_OF_MONTH[Recurrence(weeks_b)])
-        and opens_a < closes_b
-        and opens_b < closes_a
-    )
-
-
-def overlapping_pairs(slots):
-    """(i, j) index pairs, i < j, of the slots that overlap (every pair is compared)."""
-    return [(i, j) for i in range(len(slots)) for j in range(i + 1, len(slots)) if slots_overlap(slots[i], slots[j])]
-
-
-def format_time(value):
-    """9:00 → « 9 h 00 », as French public services write hours."""
-    return f"{value.hour} h {value.minute:02d}"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
     osm_opening_hours(point.opening_hours.all(), point.closures.all(), today)
     → "Mo-Fr 09:00-12:00,14:00-17:00, Tu[1,3] 14:00-16:00; PH off; 2026 Dec 24-2027 Jan 01 off"
 
-It says what structures.opening computes, rule for rule: weekly slots (consecutive days with the
+It says what structures.hours.rules computes, rule for rule: weekly slots (consecutive days with the
 same hours written as one range), slots of some weeks of the month as additional rules (`Tu[1,3]`,
 `Fr[-1]`), public holidays closed, then exceptional hours and closures that have not ended, which
 override everything before them (a full closure last, as it wins over exceptional hours).
@@ -11,6 +11,7 @@ https://wiki.openstreetmap.org/wiki/Key:opening_hours/specification
 """
 
 from structures.enums import Recurrence
+from structures.hours.formats import clock
 
 DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -23,7 +24,7 @@ NTH = {
 
 
 def _span(opens, closes):
-    return f"{opens:%H:%M}-{closes:%H:%M}"
+    return f"{clock(opens)}-{clock(closes)}"
 
 
 def _spans(slots):

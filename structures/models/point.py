@@ -1,0 +1,332 @@
+"""Reception points (« lieux d'accueil ») and the queries the public site makes on them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from structures.enums import (
+    Accessibility,
+    GeoPrecision,
+    PointKind,
+)
+from structures.geo import (
+    MAX_BANDS_SEARCHED,
+    MAX_DISTANCE_FROM_COMMUNE_KM,
+    bounding_box,
+    chord_for_km,
+    great_circle_km,
+    lat_band,
+    squared_chord,
+    unit_vector,
+)
+from structures.hours.sql import open_at_condition
+from structures.models.base import TimeStampedModel
+from structures.models.hours import Closure, OpeningHours
+from structures.models.structure import Structure, effective, stale_q
+from structures.models.territory import Commune
+from structures.models.vocabularies import Public, ServiceLevel
+from structures.nearest import COUNT_CAP, NearestResults
+from structures.text import normalize
+from structures.validators import (
+    is_inside_region,
+    is_postal_code,
+    validate_french_phone,
+    validate_not_in_future,
+    validate_postal_code,
+)
+
+
+class ReceptionPointQuerySet(models.QuerySet):
+    def nearest(self, latitude, longitude, radius_km, rows=None, cap=COUNT_CAP):
+        """These points, nearest first within `radius_km`, as a lazy sequence to paginate
+        (structures/nearest.py); `rows` adds what each result fetches with it."""
+        return NearestResults(self, latitude, longitude, radius_km, rows=rows, cap=cap)
+
+    def published(self):
+        """Points the public may see: published, of a structure the public may see."""
+        return self.filter(is_published=True, structure__in=Structure.objects.published())
+
+    def demo(self):
+        return self.filter(is_demo=True)
+
+    def stale(self):
+        return self.filter(stale_q())
+
+    def without_phone(self):
+        return self.filter(phone="")
+
+    def without_hours(self):
+        return self.filter(~Exists(OpeningHours.objects.filter(point_id=OuterRef("pk"))))
+
+    def without_accessibility(self):
+        return self.filter(accessibility=Accessibility.UNKNOWN)
+
+    def commune_precision(self):
+        return self.filter(geo_precision=GeoPrecision.COMMUNE)
+
+    def incomplete(self):
+        """No phone, no hours, no accessibility information, or only the commune's position."""
+        return self.filter(
+            Q(phone="")
+            | ~Exists(OpeningHours.objects.filter(point_id=OuterRef("pk")))
+            | Q(accessibility=Accessibility.UNKNOWN)
+            | Q(geo_precision=GeoPrecision.COMMUNE)
+        )
+
+    def within(self, latitude, longitude, radius_km):
+        """Points at most `radius_km` away (great-circle distance).
+
+        The bounding box uses the latitude/longitude indexes; only the rows inside it get the exact
+        test, done on unit-sphere coordinates with arithmetic that SQLite and PostgreSQL compute alike.
+        """
+        min_lat, max_lat, min_lon, max_lon = bounding_box(latitude, longitude, radius_km)
+        box = self.filter(latitude__range=(min_lat, max_lat), longitude__range=(min_lon, max_lon))
+        bands = range(lat_band(min_lat), lat_band(max_lat) + 1)
+        if len(bands) <= MAX_BANDS_SEARCHED:
+            box = box.filter(lat_band__in=list(bands))
+        return box.alias(squared_chord=squared_chord(latitude, longitude)).filter(
+            squared_chord__lte=chord_for_km(radius_km) ** 2
+        )
+
+    def by_distance(self, latitude, longitude):
+        """Nearest first; ties broken by id so that pages never overlap."""
+        return self.order_by(squared_chord(latitude, longitude).asc(), "pk")
+
+    def serving_public(self, slug):
+        """Points serving a public: the point's own publics when it has any, else its structure's.
+        A place open to everyone (« tout public ») serves every public."""
+        slugs = [slug, "tout-public"]
+        own = ReceptionPoint.publics.through.objects.filter(receptionpoint_id=OuterRef("pk"))
+        inherited = Structure.publics.through.objects.filter(structure_id=OuterRef("structure_id"))
+        return self.filter(
+            Exists(own.filter(public__slug__in=slugs))
+            | (~Exists(own) & Exists(inherited.filter(public__slug__in=slugs)))
+        )
+
+    def offering_level(self, level):
+        """Points offering a level of service: the point's own levels when it has any, else its structure's."""
+        own = ReceptionPoint.levels.through.objects.filter(receptionpoint_id=OuterRef("pk"))
+        inherited = Structure.levels.through.objects.filter(structure_id=OuterRef("structure_id"))
+        return self.filter(
+            Exists(own.filter(servicelevel__level=level))
+            | (~Exists(own) & Exists(inherited.filter(servicelevel__level=level)))
+        )
+
+    def open_at(self, moment=None):
+        """Points open at `moment` (now by default), by the rules of structures.hours."""
+        closures = Closure.objects.filter(point_id=OuterRef("pk"))
+        slots = OpeningHours.objects.filter(point_id=OuterRef("pk"))
+        return self.filter(open_at_condition(moment, closures, slots))
+
+
+class ReceptionPoint(TimeStampedModel):
+    """A place where the public is received (« lieu d'accueil »)."""
+
+    structure = models.ForeignKey(Structure, verbose_name="structure", on_delete=models.CASCADE, related_name="points")
+    name = models.CharField("nom du lieu", max_length=200)
+    slug = models.SlugField("identifiant d'URL", max_length=220, unique=True)
+    search_text = models.CharField("texte normalisé pour la recherche", max_length=500, editable=False)
+    kind = models.CharField("type de lieu", max_length=20, choices=PointKind, default=PointKind.MAIN)
+    host_structure = models.ForeignKey(
+        Structure,
+        verbose_name="structure qui accueille la permanence",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_points",
+    )
+    host_name = models.CharField(
+        "lieu qui accueille la permanence",
+        max_length=200,
+        blank=True,
+        help_text="Par exemple « Mairie » ou « Espace France Services », quand l'hôte n'est pas une structure du SPRO.",
+    )
+    address = models.CharField(
+        "adresse",
+        max_length=250,
+        blank=True,
+        help_text="Numéro et voie. Laisser vide plutôt que d'inventer une adresse.",
+    )
+    address_complement = models.CharField("complément d'adresse", max_length=250, blank=True)
+    postal_code = models.CharField("code postal", max_length=5, validators=[validate_postal_code])
+    commune = models.ForeignKey(
+        Commune, verbose_name="commune", on_delete=models.PROTECT, related_name="reception_points"
+    )
+    latitude = models.FloatField("latitude", validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField("longitude", validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    # Derived from latitude/longitude by sync_derived_fields(); see unit_vector().
+    unit_x = models.FloatField(editable=False, default=0)
+    unit_y = models.FloatField(editable=False, default=0)
+    unit_z = models.FloatField(editable=False, default=0)
+    # Latitude band of the point: with the (lat_band, longitude) index, a circle is searched with a
+    # few short index range scans (one per band) instead of a scan of a whole band of the region.
+    lat_band = models.IntegerField(editable=False, default=0)
+    geo_precision = models.CharField(
+        "précision de la position", max_length=20, choices=GeoPrecision, default=GeoPrecision.COMMUNE
+    )
+    phone = models.CharField("téléphone", max_length=20, blank=True, validators=[validate_french_phone])
+    email = models.EmailField("adresse électronique", blank=True)
+    walk_in = models.BooleanField("accueil sans rendez-vous", default=False)
+    by_appointment = models.BooleanField("accueil sur rendez-vous", default=True)
+    appointment_details = models.CharField("comment prendre rendez-vous", max_length=300, blank=True)
+    on_site = models.BooleanField("accueil sur place", default=True)
+    by_phone = models.BooleanField("entretien par téléphone", default=False)
+    by_video = models.BooleanField("entretien en visioconférence", default=False)
+    accessibility = models.CharField(
+        "accessibilité", max_length=20, choices=Accessibility, default=Accessibility.UNKNOWN
+    )
+    accessibility_details = models.CharField("précisions sur l'accessibilité", max_length=300, blank=True)
+    publics = models.ManyToManyField(
+        Public,
+        verbose_name="publics propres au lieu",
+        related_name="points",
+        blank=True,
+        help_text="À renseigner seulement s'ils diffèrent de ceux de la structure.",
+    )
+    levels = models.ManyToManyField(
+        ServiceLevel,
+        verbose_name="niveaux de service propres au lieu",
+        related_name="points",
+        blank=True,
+        help_text="À renseigner seulement s'ils diffèrent de ceux de la structure.",
+    )
+    is_published = models.BooleanField("publié", default=False)
+    last_verified_on = models.DateField(
+        "dernière vérification le", null=True, blank=True, validators=[validate_not_in_future]
+    )
+    last_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vérifié par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_demo = models.BooleanField(
+        "donnée de démonstration",
+        default=False,
+        help_text="Fiche fictive ou d'illustration, pas une donnée officielle.",
+    )
+    source = models.CharField("source de la donnée", max_length=300, blank=True)
+
+    objects = ReceptionPointQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["search_text", "unit_x", "unit_y", "unit_z", "lat_band"])
+
+    class Meta:
+        verbose_name = "lieu d'accueil"
+        verbose_name_plural = "lieux d'accueil"
+        # Import and export are rights of their own (structures/roles.py).
+        permissions = [
+            ("import_receptionpoint", "Peut importer des lieux d'accueil"),
+            ("export_receptionpoint", "Peut exporter des lieux d'accueil"),
+        ]
+        ordering = ["name"]
+        indexes = [
+            # The distance index: a circle is a few range scans on (lat_band, longitude). The other
+            # columns make it covering, so counting and ranking the points of a dense area, with
+            # the usual filters, reads the index alone (benchmarks/bench_search.py).
+            models.Index(
+                fields=[
+                    "lat_band",
+                    "longitude",
+                    "latitude",
+                    "unit_x",
+                    "unit_y",
+                    "unit_z",
+                    "is_published",
+                    "structure",
+                    "commune",
+                    "kind",
+                    "walk_in",
+                    "accessibility",
+                    "on_site",
+                    "by_phone",
+                    "by_video",
+                ],
+                name="point_distance_idx",
+            ),
+            models.Index(fields=["latitude", "longitude"], name="point_lat_lon_idx"),
+            models.Index(fields=["is_published", "structure"], name="point_published_structure_idx"),
+            models.Index(fields=["search_text"], name="point_search_text_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90), name="point_latitude_in_range"),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180), name="point_longitude_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(on_site=True) | Q(by_phone=True) | Q(by_video=True),
+                name="point_has_reception_mode",
+            ),
+            models.CheckConstraint(
+                condition=Q(on_site=False) | Q(walk_in=True) | Q(by_appointment=True),
+                name="point_on_site_walk_in_or_appointment",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.sync_derived_fields()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("annuaire:point", args=[self.slug])
+
+    def effective(self, vocabulary):
+        """The point's own publics (or levels) when it has any, else its structure's; one query."""
+        model = {"publics": Public, "levels": ServiceLevel}[vocabulary]
+        through = getattr(ReceptionPoint, vocabulary).through
+        own = Exists(
+            through.objects.filter(receptionpoint_id=self.pk, **{f"{model._meta.model_name}_id": OuterRef("pk")})
+        )
+        rows = list(model.objects.filter(Q(points=self) | Q(structures=self.structure_id)).annotate(own=own).distinct())
+        # Without own rows, those of the query are the structure's.
+        return effective([row for row in rows if row.own], rows)
+
+    def sync_derived_fields(self, structure_name=None):
+        """Fill the columns derived from other fields. Bulk paths (bulk_create, update) skip
+        save() and must call this themselves."""
+        if structure_name is None:
+            structure_name = self.structure.name if self.structure_id else ""
+        self.search_text = normalize(f"{self.name} {structure_name}")[:500]
+        self.unit_x, self.unit_y, self.unit_z = unit_vector(self.latitude, self.longitude)
+        self.lat_band = lat_band(self.latitude)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        commune = self.commune if self.commune_id else None
+        # A malformed postal code is already reported by its field's validator.
+        if commune and is_postal_code(self.postal_code) and self.postal_code not in commune.postal_code_list:
+            errors["postal_code"] = (
+                f"Le code postal {self.postal_code} ne correspond pas à la commune {commune.name} "
+                f"(codes possibles : {', '.join(commune.postal_code_list)})."
+            )
+        if self.latitude is not None and self.longitude is not None:
+            if not is_inside_region(self.latitude, self.longitude):
+                errors["latitude"] = "Cette position est en dehors de la région Auvergne-Rhône-Alpes."
+            elif commune is not None:
+                distance = great_circle_km(self.latitude, self.longitude, commune.latitude, commune.longitude)
+                if distance > MAX_DISTANCE_FROM_COMMUNE_KM:
+                    errors["latitude"] = (
+                        f"Cette position est à {distance:.0f} km de {commune.name} : "
+                        "vérifiez la commune ou les coordonnées."
+                    )
+        if self.kind == PointKind.PERMANENCE and not (self.host_structure_id or self.host_name):
+            errors["host_name"] = "Indiquez où se tient la permanence (structure ou lieu qui l'accueille)."
+        if not (self.on_site or self.by_phone or self.by_video):
+            errors["on_site"] = (
+                "Choisissez au moins un mode d'accueil : sur place, par téléphone ou en visioconférence."
+            )
+        elif self.on_site and not (self.walk_in or self.by_appointment):
+            errors["walk_in"] = (
+                "Pour un accueil sur place, précisez « sans rendez-vous », « sur rendez-vous » ou les deux."
+            )
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,208 @@
+"""Member structures of the SPRO (« structures membres »), and the rules shared by their points."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from structures.enums import (
+    Circle,
+    LabelStatus,
+    PublicationStatus,
+)
+from structures.models.base import TimeStampedModel
+from structures.models.territory import Commune, Department
+from structures.models.vocabularies import Network, Public, ServiceLevel
+from structures.text import normalize
+from structures.validators import (
+    validate_french_phone,
+    validate_not_in_future,
+    validate_siret,
+)
+
+# Back office: a record not verified for a year is stale; a label ending within 60 days needs renewal.
+STALE_AFTER_DAYS = 365
+LABEL_WARNING_DAYS = 60
+
+
+def effective(own, inherited):
+    """A point's own publics (or levels) when it has any, else its structure's: the one rule of the
+    pages, the API and the open data (its SQL twin is ReceptionPointQuerySet.serving_public)."""
+    return list(own) or list(inherited)
+
+
+def every_word(field, words):
+    """A condition: the normalised column `field` holds each of the normalised `words` (the one
+    « every word matches » rule of the public search, the API and the admin)."""
+    condition = Q()
+    for word in words:
+        condition &= Q(**{f"{field}__contains": word})
+    return condition
+
+
+class StructureQuerySet(models.QuerySet):
+    def published(self):
+        """Structures the public may see: published, and for circle 3 a label still in force.
+
+        A circle-3 structure joins the SPRO by a label granted by the Region for a fixed period;
+        once the label has ended, or was withdrawn, the structure leaves the public site.
+        """
+        today = timezone.localdate()
+        label_in_force = Q(label_status=LabelStatus.GRANTED, label_start__lte=today, label_end__gte=today)
+        return self.filter(status=PublicationStatus.PUBLISHED).filter(
+            ~Q(network__circle=Circle.LABELLED) | label_in_force
+        )
+
+    def demo(self):
+        return self.filter(is_demo=True)
+
+    def label_valid(self):
+        """Circle-3 structures whose label is in force for more than LABEL_WARNING_DAYS."""
+        today = timezone.localdate()
+        return self.filter(
+            label_status=LabelStatus.GRANTED,
+            label_start__lte=today,
+            label_end__gt=today + timedelta(days=LABEL_WARNING_DAYS),
+        )
+
+    def label_expiring(self):
+        """Labels in force that end within LABEL_WARNING_DAYS: time to renew them."""
+        today = timezone.localdate()
+        return self.filter(
+            label_status=LabelStatus.GRANTED,
+            label_start__lte=today,
+            label_end__gte=today,
+            label_end__lte=today + timedelta(days=LABEL_WARNING_DAYS),
+        )
+
+    def label_expired(self):
+        """Labels that ended, or were withdrawn: these structures are hidden from the public."""
+        today = timezone.localdate()
+        return self.filter(
+            Q(label_status=LabelStatus.GRANTED, label_end__lt=today) | Q(label_status=LabelStatus.WITHDRAWN)
+        )
+
+    def stale(self):
+        return self.filter(stale_q())
+
+
+def stale_q():
+    """Not verified for more than STALE_AFTER_DAYS (or never)."""
+    limit = timezone.localdate() - timedelta(days=STALE_AFTER_DAYS)
+    return Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=limit)
+
+
+class Structure(TimeStampedModel):
+    """A member structure of the SPRO (« structure membre »)."""
+
+    name = models.CharField("nom", max_length=200)
+    slug = models.SlugField("identifiant d'URL", max_length=220, unique=True)
+    search_text = models.CharField("texte normalisé pour la recherche", max_length=250, editable=False)
+    network = models.ForeignKey(Network, verbose_name="réseau", on_delete=models.PROTECT, related_name="structures")
+    description = models.TextField("description", blank=True)
+    siret = models.CharField("SIRET", max_length=14, blank=True, validators=[validate_siret])
+    website = models.URLField("site internet", blank=True)
+    phone = models.CharField("téléphone", max_length=20, blank=True, validators=[validate_french_phone])
+    email = models.EmailField("adresse électronique", blank=True)
+    levels = models.ManyToManyField(
+        ServiceLevel, verbose_name="niveaux de service", related_name="structures", blank=True
+    )
+    publics = models.ManyToManyField(Public, verbose_name="publics", related_name="structures", blank=True)
+    competence_departments = models.ManyToManyField(
+        Department,
+        verbose_name="départements de compétence",
+        related_name="competent_structures",
+        blank=True,
+    )
+    competence_communes = models.ManyToManyField(
+        Commune,
+        verbose_name="communes de compétence",
+        related_name="competent_structures",
+        blank=True,
+        help_text="Par exemple, les communes couvertes par une Mission Locale.",
+    )
+    label_status = models.CharField(
+        "statut du label régional", max_length=20, choices=LabelStatus, default=LabelStatus.NOT_APPLICABLE
+    )
+    label_start = models.DateField("label accordé le", null=True, blank=True)
+    label_end = models.DateField("label valable jusqu'au", null=True, blank=True)
+    status = models.CharField(
+        "statut de publication", max_length=20, choices=PublicationStatus, default=PublicationStatus.DRAFT
+    )
+    last_verified_on = models.DateField(
+        "dernière vérification le", null=True, blank=True, validators=[validate_not_in_future]
+    )
+    last_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vérifiée par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_demo = models.BooleanField(
+        "donnée de démonstration",
+        default=False,
+        help_text="Fiche fictive ou d'illustration, pas une donnée officielle.",
+    )
+    source = models.CharField("source de la donnée", max_length=300, blank=True)
+
+    objects = StructureQuerySet.as_manager()
+    # Who changed what and when, with the previous values (restorable from the admin).
+    history = HistoricalRecords(excluded_fields=["search_text"], m2m_fields=[levels, publics])
+
+    class Meta:
+        verbose_name = "structure"
+        verbose_name_plural = "structures"
+        # Import and export are rights of their own (structures/roles.py).
+        permissions = [
+            ("import_structure", "Peut importer des structures"),
+            ("export_structure", "Peut exporter des structures"),
+        ]
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["search_text"], name="structure_search_text_idx"),
+            models.Index(fields=["status", "network"], name="structure_status_network_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(label_start__isnull=True)
+                | Q(label_end__isnull=True)
+                | Q(label_end__gte=models.F("label_start")),
+                name="structure_label_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = normalize(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("annuaire:structure", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        if self.label_start and self.label_end and self.label_end < self.label_start:
+            raise ValidationError({"label_end": "La fin du label doit venir après la date de son attribution."})
+        network = self.network if self.network_id else None
+        if network is None:
+            return
+        if network.circle == Circle.LABELLED:
+            if self.label_status == LabelStatus.NOT_APPLICABLE:
+                raise ValidationError(
+                    {"label_status": "Une structure du cercle 3 doit avoir un statut de label régional."}
+                )
+            if self.label_status == LabelStatus.GRANTED and not (self.label_start and self.label_end):
+                raise ValidationError(
+                    "Une structure labellisée doit avoir une date d'attribution et une date de fin de label."
+                )
+        elif self.label_status != LabelStatus.NOT_APPLICABLE:
+            raise ValidationError({"label_status": "Seules les structures du cercle 3 sont labellisées par la Région."})
