@@ -30,8 +30,8 @@ from annuaire.forms import SearchForm
 from spro_site.cache import get_or_compute, guarded
 from spro_site.client import client_key
 from structures.enums import LabelStatus
+from structures.imports.files import neutralise
 from structures.models import Closure, Structure
-from structures.spreadsheets import neutralise
 
 # Changes whenever the shape of an answer changes, so that no client keeps an old one.
 SHAPE_VERSION = "1"

@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/bench_import.py --database postgres --rows 20000
 
 In a fresh database with the demo data (scale 1), three files go through the same code as the
-admin's import (structures/resources.py): a CSV of new reception points, a CSV of opening hours
+admin's import (structures/imports/): a CSV of new reception points, a CSV of opening hours
 for them (ten slots a week per point), and the points file again (every row unchanged).
 """
 
@@ -20,8 +20,8 @@ import django
 django.setup()
 from structures.demo.writer import load_demo_data
 from structures.models import Commune, Structure
-from structures.resources import OpeningHoursResource, ReceptionPointResource
-from structures.spreadsheets import SpreadsheetCSV
+from structures.imports import OpeningHoursResource, ReceptionPointResource
+from structures.imports.files import SpreadsheetCSV
 
 rows = int(sys.argv[1])
 load_demo_data()

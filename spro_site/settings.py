@@ -109,16 +109,16 @@ AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_ENABLE_ADMIN = False
 AXES_RESET_ON_SUCCESS = True
 
-# Import and export in the admin (structures/resources.py) are permissions of their own
+# Import and export in the admin (structures/imports/) are permissions of their own
 # (« import_structure », « export_structure »…), given to each role by structures/roles.py. Files
 # are kept between the dry run and its confirmation in the temporary folder; exported cells that
-# start like a spreadsheet formula are neutralised by structures/spreadsheets.py.
+# start like a spreadsheet formula are neutralised by structures/imports/.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "structures.import_limits.ImportFileStorage"
-# Limits of an imported file (structures/import_limits.py): size, rows, columns, duration of the
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "structures.imports.limits.ImportFileStorage"
+# Limits of an imported file (structures/imports/limits.py): size, rows, columns, duration of the
 # import; the file kept between the dry run and its confirmation is deleted after an hour at most.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", default=5_000_000)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", default=20_000)

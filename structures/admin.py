@@ -22,6 +22,7 @@ from structures.admin_actions import (
 from structures.admin_filters import CompletenessFilter, LabelFilter, StaleFilter
 from structures.admin_forms import OpeningHoursFormSet
 from structures.admin_io import DirectoryImportExportMixin
+from structures.imports import OpeningHoursResource, ReceptionPointResource, StructureResource
 from structures.models import (
     Closure,
     Commune,
@@ -35,7 +36,6 @@ from structures.models import (
     Structure,
     every_word,
 )
-from structures.resources import OpeningHoursResource, ReceptionPointResource, StructureResource
 from structures.text import normalize
 
 

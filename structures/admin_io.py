@@ -13,8 +13,8 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 from import_export.results import RowResult
 
-from structures.import_limits import FileProblem, ImportFileStorage, check_size
-from structures.spreadsheets import FORMATS
+from structures.imports import FORMATS
+from structures.imports.limits import FileProblem, ImportFileStorage, check_size
 from structures.text import plural_fr
 
 

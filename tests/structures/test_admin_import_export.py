@@ -13,7 +13,7 @@ from tests.structures.factories import ReceptionPointFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
-CSV_FORMAT = "0"  # first of structures.spreadsheets.FORMATS
+CSV_FORMAT = "0"  # first of structures.imports.FORMATS
 
 
 member_of = staff_member

@@ -6,9 +6,9 @@ import io
 import pytest
 from django.urls import reverse
 
+from structures.imports import OpeningHoursResource
+from structures.imports.files import SpreadsheetCSV
 from structures.models import OpeningHours
-from structures.resources import OpeningHoursResource
-from structures.spreadsheets import SpreadsheetCSV
 from tests.structures.factories import ReceptionPointFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Import and export of structures, points and hours (structures/resources.py).
+"""Import and export of structures, points and hours (structures/imports/).
 
 Each of the three big files below has 1,000 rows of which 100 are bad, in ten different ways; the
 test knows, from how it built the file, which line is bad and why, and checks that the dry run
@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 
 from structures.demo.writer import load_demo_data
+from structures.imports import OpeningHoursResource, ReceptionPointResource, StructureResource
+from structures.imports.files import SpreadsheetCSV, SpreadsheetXLSX
 from structures.models import Commune, OpeningHours, ReceptionPoint, Structure
-from structures.resources import OpeningHoursResource, ReceptionPointResource, StructureResource
-from structures.spreadsheets import SpreadsheetCSV, SpreadsheetXLSX
 from tests.structures.factories import ReceptionPointFactory, StructureFactory
 
 pytestmark = pytest.mark.django_db

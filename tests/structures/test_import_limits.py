@@ -13,10 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from structures.import_limits import FileProblem, ImportFileStorage, import_folder
+from structures.imports import ReceptionPointResource, StructureResource
+from structures.imports.files import SpreadsheetCSV, SpreadsheetXLSX
+from structures.imports.limits import FileProblem, ImportFileStorage, import_folder
 from structures.models import ReceptionPoint, Structure
-from structures.resources import ReceptionPointResource, StructureResource
-from structures.spreadsheets import SpreadsheetCSV, SpreadsheetXLSX
 from tests.structures.factories import ReceptionPointFactory, StructureFactory
 from tests.structures.test_admin_import_export import CSV_FORMAT, member_of, points_csv
 from tests.structures.test_import_export import run_import
@@ -94,7 +94,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(editor_client, 
 
 
 def test_the_size_message_gives_megabytes_in_french(settings):
-    from structures.import_limits import check_size
+    from structures.imports.limits import check_size
 
     settings.IMPORT_MAX_BYTES = 5_000_000
     with pytest.raises(FileProblem, match=r"^Ce fichier est trop volumineux \(52 Mo\) : 5,0 Mo au plus\."):

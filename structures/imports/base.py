@@ -1,0 +1,226 @@
+"""Import and export of structures, reception points and opening hours (django-import-export).
+
+Column names are stable and documented in the README (« Import et export »). A file is always
+read first as a dry run that changes nothing and lists every rejected row with its line number
+and the reason in French; applying it is all or nothing (one transaction, rolled back at the
+first rejected row). Unchanged rows are skipped, so re-importing the same file changes nothing,
+and an export re-imports to an identical database.
+
+Order for a whole registry: structures, then points, then hours (each names the previous one).
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models.signals import post_save
+from import_export import resources
+from import_export.fields import Field
+from import_export.instance_loaders import CachedInstanceLoader
+from import_export.results import Error, RowResult
+from import_export.widgets import ManyToManyWidget
+
+from structures.imports.cells import (
+    LookupWidget,
+    TextWidget,
+    cell_text,
+)
+from structures.imports.files import header_key
+from structures.imports.limits import Deadline, FileProblem
+
+
+def column(attribute, name, widget=None, **kwargs):
+    return Field(attribute=attribute, column_name=name, widget=widget or TextWidget(), **kwargs)
+
+
+def default_of(model, attribute):
+    return model._meta.get_field(attribute).default
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason why a file or a row is refused. `line` is the spreadsheet line (header = 1)."""
+
+    line: int | None
+    column: str | None
+    message: str
+
+    def __str__(self):
+        where = f"Ligne {self.line}" if self.line else "Fichier"
+        if self.column:
+            where += f", colonne « {self.column} »"
+        return f"{where} : {self.message}"
+
+
+class DirectoryResource(resources.ModelResource):
+    """What the three resources share: header handling, required columns, duplicate keys,
+    French row reports, and an all-or-nothing apply."""
+
+    #: Columns without which no row of the file can be imported.
+    required_columns = ()
+    #: The columns that together name one record of the file (duplicates are refused).
+    key_columns = ()
+
+    class Meta:
+        abstract = True
+        skip_unchanged = True
+        report_skipped = False
+        clean_model_instances = True
+        use_transactions = True
+        instance_loader_class = CachedInstanceLoader
+
+    def column_names(self):
+        return [field.column_name for field in self.fields.values()]
+
+    def import_data(self, dataset, **kwargs):
+        # A rejected row cancels the whole file, dry run or not.
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        for field in self.fields.values():
+            if hasattr(field.widget, "forget"):
+                field.widget.forget()
+        self.ignored_columns = []
+        self.row_problems = {}
+        self.deadline = Deadline()
+        try:
+            self.check_file(dataset)
+        except FileProblem as problem:  # nothing of the file is read
+            result = self.get_result_class()()
+            result.total_rows = len(dataset)
+            result.append_base_error(Error(problem))
+        else:
+            result = super().import_data(dataset, **kwargs)
+        result.ignored_columns = self.ignored_columns
+        result.problems = self.problems(result)
+        return result
+
+    def check_file(self, dataset):
+        """Normalise the headers (« Code postal » → « code_postal »), then refuse a file whose
+        columns are unusable; remember the rows that repeat another row's key."""
+        if not dataset.headers:
+            raise FileProblem("Le fichier est vide : la première ligne doit donner le nom des colonnes.")
+        headers = [header_key(header) for header in dataset.headers]
+        repeated = sorted({header for header in headers if header and headers.count(header) > 1})
+        if repeated:
+            raise FileProblem(f"Colonnes en double : {', '.join(f'« {name} »' for name in repeated)}.")
+        dataset.headers = headers
+        known = set(self.column_names())
+        self.ignored_columns = [header or "(sans nom)" for header in headers if header not in known]
+        missing = [name for name in self.required_columns if name not in headers]
+        if missing:
+            raise FileProblem(
+                f"Colonne(s) obligatoire(s) absente(s) : {', '.join(f'« {name} »' for name in missing)}. "
+                f"Colonnes attendues : {', '.join(self.column_names())}."
+            )
+        first_line = {}
+        for index, row in enumerate(dataset.dict, start=1):
+            key = self.row_key(row)
+            if key is None:
+                continue
+            if key in first_line:
+                self.add_row_problem(
+                    index,
+                    self.key_columns[0],
+                    f"« {self.describe_key(row)} » figure déjà ligne {first_line[key] + 1} du fichier.",
+                )
+            else:
+                first_line[key] = index
+        self.check_rows(dataset)
+
+    def row_key(self, row):
+        values = tuple(str(row.get(name) or "").strip() for name in self.key_columns)
+        return values if all(values) else None
+
+    def describe_key(self, row):
+        return " / ".join(cell_text(row.get(name)) for name in self.key_columns if cell_text(row.get(name)))
+
+    def check_rows(self, dataset):
+        """Checks that need the whole file (overlapping hours); see OpeningHoursResource."""
+
+    def add_row_problem(self, index, column_name, message):
+        attribute = next(
+            (field.attribute for field in self.fields.values() if field.column_name == column_name), NON_FIELD_ERRORS
+        )
+        self.row_problems.setdefault(index, {}).setdefault(attribute, []).append(message)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        # Past the time limit, the remaining rows are not read; after_import cancels the whole file.
+        if self.deadline.expired or not any(str(value or "").strip() for value in row.values()):
+            row_result = self.get_row_result_class()()
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            return row_result
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def before_import_row(self, row, row_number=None, **kwargs):
+        if row_number in self.row_problems:
+            raise ValidationError(self.row_problems[row_number])
+
+    def import_instance(self, instance, row, **kwargs):
+        """Check the many-to-many cells too before anything is saved (import-export reads them
+        only after saving the record, where a bad value would be an error, not a reason)."""
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self.get_import_fields():
+            if field.column_name in row and isinstance(field.widget, ManyToManyWidget):
+                try:
+                    field.clean(row)
+                except ValueError as error:
+                    errors[field.attribute] = [str(error)]
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The model's French rules (fields and clean()), without the per-row queries of Django's
+        foreign key, unique and check constraint validation: uniqueness is already settled (the loader finds
+        the existing record, check_file refuses a key repeated in the file), every check
+        constraint has its rule in clean(), and the database still enforces them all (an
+        IntegrityError cancels the whole import)."""
+        errors = dict(import_validation_errors or {})
+        # Related records were read from the database by the cell readers: not queried again.
+        looked_up = {
+            field.attribute
+            for field in self.fields.values()
+            if isinstance(field.widget, LookupWidget) and not isinstance(field.widget, ManyToManyWidget)
+        }
+        try:
+            instance.full_clean(exclude=looked_up | errors.keys(), validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        # django-simple-history would write one version for the save and one for each
+        # many-to-many field set afterwards; the import writes one, complete (save_m2m).
+        instance.skip_history_when_saving = True
+        instance.created_by_import = is_create
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    def save_m2m(self, instance, row, **kwargs):
+        try:
+            super().save_m2m(instance, row, **kwargs)
+        finally:
+            del instance.skip_history_when_saving
+        # The history receiver now records the row's version, many-to-many fields included.
+        post_save.send(
+            sender=type(instance), instance=instance, created=instance.created_by_import, using=instance._state.db
+        )
+
+    def after_import(self, dataset, result, **kwargs):
+        self.deadline.check()
+        super().after_import(dataset, result, **kwargs)
+
+    def problems(self, result):
+        """Every reason the file or its rows were refused, in French, in line order."""
+        columns = {field.attribute: field.column_name for field in self.fields.values()}
+        found = [Problem(None, None, str(error.error)) for error in result.base_errors]
+        for row in result.invalid_rows:
+            for attribute, messages in row.error_dict.items():
+                column_name = None if attribute == NON_FIELD_ERRORS else columns.get(attribute, attribute)
+                found.extend(Problem(row.number + 1, column_name, message) for message in messages)
+        for row in result.error_rows:
+            found.extend(
+                Problem(row.number + 1, None, f"enregistrement impossible ({error.error}).") for error in row.errors
+            )
+        return sorted(found, key=lambda problem: (problem.line or 0, problem.column or ""))

@@ -1,0 +1,194 @@
+"""Import and export of structures and reception points."""
+
+from structures.enums import Accessibility, GeoPrecision, LabelStatus, PointKind, PublicationStatus
+from structures.imports.base import DirectoryResource, column, default_of
+from structures.imports.cells import (
+    BooleanWidget,
+    ChoiceWidget,
+    CodeWidget,
+    CommuneWidget,
+    DateWidget,
+    DecimalDegreesWidget,
+    LookupListWidget,
+    LookupWidget,
+    PhoneWidget,
+)
+from structures.imports.limits import FileProblem
+from structures.models import (
+    Commune,
+    Department,
+    Network,
+    Public,
+    ReceptionPoint,
+    ServiceLevel,
+    Structure,
+)
+
+
+class StructureResource(DirectoryResource):
+    identifiant = column("slug", "identifiant")
+    nom = column("name", "nom")
+    reseau = column(
+        "network",
+        "reseau",
+        LookupWidget(Network, "slug", "Réseau inconnu", "Indiquez le réseau (par exemple mission-locale)."),
+    )
+    description = column("description", "description")
+    siret = column("siret", "siret", CodeWidget(14))
+    site_internet = column("website", "site_internet")
+    telephone = column("phone", "telephone", PhoneWidget())
+    courriel = column("email", "courriel")
+    niveaux = column("levels", "niveaux", LookupListWidget(ServiceLevel, "slug", "Niveau de service inconnu"))
+    publics = column("publics", "publics", LookupListWidget(Public, "slug", "Public inconnu"))
+    departements_competence = column(
+        "competence_departments", "departements_competence", LookupListWidget(Department, "code", "Département inconnu")
+    )
+    communes_competence = column(
+        "competence_communes",
+        "communes_competence",
+        LookupListWidget(Commune, "insee_code", "Code INSEE inconnu dans la région"),
+    )
+    statut_label = column("label_status", "statut_label", ChoiceWidget(LabelStatus, LabelStatus.NOT_APPLICABLE))
+    label_debut = column("label_start", "label_debut", DateWidget())
+    label_fin = column("label_end", "label_fin", DateWidget())
+    statut = column("status", "statut", ChoiceWidget(PublicationStatus, default_of(Structure, "status")))
+    derniere_verification = column("last_verified_on", "derniere_verification", DateWidget())
+    demo = column("is_demo", "demo", BooleanWidget(blank=False))
+    source = column("source", "source")
+
+    required_columns = ("identifiant", "nom", "reseau")
+    key_columns = ("identifiant",)
+
+    class Meta(DirectoryResource.Meta):
+        model = Structure
+        import_id_fields = ["identifiant"]
+        fields = [
+            "identifiant",
+            "nom",
+            "reseau",
+            "description",
+            "siret",
+            "site_internet",
+            "telephone",
+            "courriel",
+            "niveaux",
+            "publics",
+            "departements_competence",
+            "communes_competence",
+            "statut_label",
+            "label_debut",
+            "label_fin",
+            "statut",
+            "derniere_verification",
+            "demo",
+            "source",
+        ]
+
+    def get_queryset(self):
+        # Existing records are loaded with their relations: comparing an unchanged row costs no query.
+        return self.filter_export(super().get_queryset())
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("network").prefetch_related(
+            "levels", "publics", "competence_departments", "competence_communes"
+        )
+
+
+class ReceptionPointResource(DirectoryResource):
+    identifiant = column("slug", "identifiant")
+    structure = column(
+        "structure",
+        "structure",
+        LookupWidget(Structure, "slug", "Structure inconnue", "Indiquez la structure (son identifiant)."),
+    )
+    nom = column("name", "nom")
+    type = column("kind", "type", ChoiceWidget(PointKind, PointKind.MAIN))
+    structure_hote = column(
+        "host_structure", "structure_hote", LookupWidget(Structure, "slug", "Structure d'accueil inconnue")
+    )
+    lieu_hote = column("host_name", "lieu_hote")
+    adresse = column("address", "adresse")
+    complement_adresse = column("address_complement", "complement_adresse")
+    code_postal = column("postal_code", "code_postal", CodeWidget(5))
+    commune_insee = column("commune", "commune_insee", CommuneWidget(Commune))
+    commune = column("commune__name", "commune", readonly=True)
+    latitude = column("latitude", "latitude", DecimalDegreesWidget())
+    longitude = column("longitude", "longitude", DecimalDegreesWidget())
+    precision_position = column("geo_precision", "precision_position", ChoiceWidget(GeoPrecision, GeoPrecision.EXACT))
+    telephone = column("phone", "telephone", PhoneWidget())
+    courriel = column("email", "courriel")
+    sans_rdv = column("walk_in", "sans_rdv", BooleanWidget(blank=default_of(ReceptionPoint, "walk_in")))
+    sur_rdv = column("by_appointment", "sur_rdv", BooleanWidget(blank=default_of(ReceptionPoint, "by_appointment")))
+    modalites_rdv = column("appointment_details", "modalites_rdv")
+    sur_place = column("on_site", "sur_place", BooleanWidget(blank=default_of(ReceptionPoint, "on_site")))
+    par_telephone = column("by_phone", "par_telephone", BooleanWidget(blank=default_of(ReceptionPoint, "by_phone")))
+    en_visio = column("by_video", "en_visio", BooleanWidget(blank=default_of(ReceptionPoint, "by_video")))
+    accessibilite = column("accessibility", "accessibilite", ChoiceWidget(Accessibility, Accessibility.UNKNOWN))
+    precisions_accessibilite = column("accessibility_details", "precisions_accessibilite")
+    publics = column("publics", "publics", LookupListWidget(Public, "slug", "Public inconnu"))
+    niveaux = column("levels", "niveaux", LookupListWidget(ServiceLevel, "slug", "Niveau de service inconnu"))
+    publie = column("is_published", "publie", BooleanWidget(blank=default_of(ReceptionPoint, "is_published")))
+    derniere_verification = column("last_verified_on", "derniere_verification", DateWidget())
+    demo = column("is_demo", "demo", BooleanWidget(blank=False))
+    source = column("source", "source")
+
+    required_columns = ("identifiant", "structure", "nom", "code_postal")
+    key_columns = ("identifiant",)
+
+    class Meta(DirectoryResource.Meta):
+        model = ReceptionPoint
+        import_id_fields = ["identifiant"]
+        fields = [
+            "identifiant",
+            "structure",
+            "nom",
+            "type",
+            "structure_hote",
+            "lieu_hote",
+            "adresse",
+            "complement_adresse",
+            "code_postal",
+            "commune_insee",
+            "commune",
+            "latitude",
+            "longitude",
+            "precision_position",
+            "telephone",
+            "courriel",
+            "sans_rdv",
+            "sur_rdv",
+            "modalites_rdv",
+            "sur_place",
+            "par_telephone",
+            "en_visio",
+            "accessibilite",
+            "precisions_accessibilite",
+            "publics",
+            "niveaux",
+            "publie",
+            "derniere_verification",
+            "demo",
+            "source",
+        ]
+
+    def check_file(self, dataset):
+        super().check_file(dataset)
+        if not {"commune_insee", "commune"} & set(dataset.headers):
+            raise FileProblem(
+                "Colonne obligatoire absente : « commune_insee » (code INSEE) ou, à défaut, « commune » (nom)."
+            )
+
+    def import_instance(self, instance, row, **kwargs):
+        try:
+            super().import_instance(instance, row, **kwargs)
+        finally:
+            # Without coordinates, the point is placed at its commune, and says so.
+            if (instance.latitude is None or instance.longitude is None) and instance.commune_id:
+                instance.latitude, instance.longitude = instance.commune.latitude, instance.commune.longitude
+                instance.geo_precision = GeoPrecision.COMMUNE
+
+    def get_queryset(self):
+        return self.filter_export(super().get_queryset())
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("structure", "host_structure", "commune").prefetch_related("publics", "levels")
