@@ -30,7 +30,7 @@ from annuaire.opendata import (
     open_data,
 )
 from annuaire.places import CANDIDATES_SHOWN, resolve
-from annuaire.search import open_data_rows, paginate_results, run_search
+from annuaire.search import paginate_results, run_search
 from annuaire.shapes import context
 from annuaire.shapes.directory import (
     COMMUNE,
@@ -44,7 +44,7 @@ from annuaire.shapes.directory import (
     point_url,
 )
 from structures.geo import great_circle_km
-from structures.models import Network, ReceptionPoint, Structure
+from structures.models import Network, ReceptionPoint, ReceptionPointQuerySet, Structure
 from structures.text import normalize
 from structures.validators import is_insee_code
 
@@ -72,14 +72,14 @@ def points(request):
     shape_context = context(request, distance=lambda point: nearest_distance(place, point) if place else None)
     if place is None:
         items, more = keyset_page(
-            open_data_rows(outcome.scope), listing.cleaned_data["curseur"], listing.cleaned_data["par_page"]
+            outcome.scope.for_open_data(), listing.cleaned_data["curseur"], listing.cleaned_data["par_page"]
         )
         results = [POINT_RESULT.serialize(point, shape_context) for point in items]
         count = outcome.scope.count()
         next_url = next_link(request, reverse("annuaire:api-points"), items[-1].pk) if more else None
         count_capped = False
     else:
-        nearest = outcome.results(rows=open_data_rows)
+        nearest = outcome.results(rows=ReceptionPointQuerySet.for_open_data)
         if not paginate_results(outcome, nearest, outcome.form.cleaned_data["page"]):
             return search_errors(outcome)
         page_points = outcome.page.object_list if outcome.page else []
@@ -113,7 +113,7 @@ def nearest_distance(place, point):
 
 @open_data()
 def point_detail(request, slug):
-    point = open_data_rows(ReceptionPoint.objects.published()).filter(slug=slug).first()
+    point = ReceptionPoint.objects.published().for_open_data().filter(slug=slug).first()
     if point is None:
         return json_error(f"Aucun lieu d'accueil publié n'a l'identifiant « {slug} ».", status=404)
     return json_response(POINT.serialize(point, context(request)))
@@ -124,7 +124,7 @@ def export_points(request):
     outcome = run_search(request.GET)
     if outcome.errors:
         return outcome, None
-    place, rows = outcome.place, open_data_rows(outcome.scope)
+    place, rows = outcome.place, outcome.scope.for_open_data()
     rows = rows.order_by("pk") if place is None else rows.by_distance(place.latitude, place.longitude)
     return outcome, rows.iterator(chunk_size=CHUNK_SIZE)
 

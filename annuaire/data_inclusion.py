@@ -16,7 +16,6 @@ from operator import attrgetter
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from annuaire.search import open_data_rows
 from annuaire.shapes.directory import opening_hours
 from annuaire.shapes.fields import Shape, address, context, listing, number, text
 from structures import reference
@@ -267,7 +266,7 @@ SERVICE = Shape(
 
 
 def published_points():
-    return open_data_rows(ReceptionPoint.objects.published())
+    return ReceptionPoint.objects.published().for_open_data()
 
 
 def structures(absolute):

@@ -7,11 +7,9 @@ is refused with a French message rather than silently ignored.
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
 
 from structures import reference
 from structures.enums import Circle, PointKind
-from structures.models import ReceptionPoint, every_word
 from structures.text import normalize
 
 RECEPTION_MODES = [
@@ -217,12 +215,10 @@ class StructureFilterSet(django_filters.FilterSet):
     )
 
     def filter_name(self, queryset, name, value):
-        return queryset.filter(every_word("search_text", normalize(value).split()))
+        return queryset.matching(normalize(value).split())
 
     def filter_department(self, queryset, name, value):
-        """Competent in the department, or with a published point there."""
-        points = ReceptionPoint.objects.published().filter(structure_id=OuterRef("pk"), commune__department=value)
-        return queryset.filter(Q(competence_departments=value) | Exists(points)).distinct()
+        return queryset.competent_in_department(value)
 
     def filter_public(self, queryset, name, value):
-        return queryset.filter(publics__slug__in=[value, "tout-public"]).distinct()
+        return queryset.serving_public(value)

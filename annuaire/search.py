@@ -10,14 +10,14 @@ points that pass the filters, nearest first, 20 to a page.
 from dataclasses import dataclass, field
 
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 
 from annuaire.filters import PointFilterSet
 from annuaire.forms import RADIUS_CHOICES, SearchForm
 from annuaire.places import Resolution, resolve
 from structures.geo import great_circle_km
 from structures.hours import opening_state
-from structures.models import Closure, Network, OpeningHours, ReceptionPoint, every_word
+from structures.models import Network, ReceptionPoint, ReceptionPointQuerySet
 from structures.nearest import COUNT_CAP
 
 PAGE_SIZE = 20
@@ -93,7 +93,7 @@ class SearchOutcome:
     def paginate(self):
         """Fetch the requested page of the public list, and the ways out when it is empty."""
         if not self.ready or not paginate_results(
-            self, self.results(rows=row_queryset), self.form.cleaned_data["page"]
+            self, self.results(rows=ReceptionPointQuerySet.for_results), self.form.cleaned_data["page"]
         ):
             return self
         self.rows = to_rows(self.page.object_list if self.page else [], self.place)
@@ -134,24 +134,6 @@ class SearchOutcome:
         return self.place.name
 
 
-def row_queryset(queryset):
-    """What a result shows: structure, network, commune, hours and closures, in 3 queries."""
-    return queryset.select_related("structure__network", "commune").prefetch_related(
-        Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
-        Prefetch("closures", queryset=Closure.objects.order_by("starts_on")),
-    )
-
-
-def open_data_rows(queryset):
-    """What a point's open-data shape reads (annuaire.shapes.directory.POINT), in a fixed number
-    of queries whatever the number of points."""
-    return (
-        row_queryset(queryset.prefetch_related(None))
-        .select_related("host_structure")
-        .prefetch_related("publics", "levels", "structure__publics", "structure__levels")
-    )
-
-
 def to_rows(points, place):
     rows = []
     for point in points:
@@ -165,7 +147,7 @@ def run_search(params):
     """Validate the parameters, resolve the place, filter: a SearchOutcome, read-only, that the
     views paginate themselves (`outcome.paginate()` for the public pages)."""
     form = SearchForm(params)
-    base = row_queryset(ReceptionPoint.objects.published())
+    base = ReceptionPoint.objects.published().for_results()
     filterset = PointFilterSet(params, queryset=base)
     outcome = SearchOutcome(form=form, filterset=filterset)
     form_valid, filters_valid = form.is_valid(), filterset.is_valid()
@@ -201,7 +183,7 @@ def run_search(params):
         outcome.scope = outcome.filtered = queryset.none()
         add_remote_options(outcome, filterset.qs, None)
         return outcome
-    queryset = queryset.filter(every_word("search_text", resolution.name_words))
+    queryset = queryset.matching(resolution.name_words)
     if place is not None and place.kind == "departement":
         queryset = queryset.filter(commune__department=place.department)
     radius = (
@@ -242,7 +224,9 @@ def add_way_out(outcome, queryset, place):
     if place is not None and not outcome.nothing_anywhere:
         larger = [radius for radius, _ in RADIUS_CHOICES if radius > outcome.radius_km]
         outcome.wider_radius = larger[0] if larger else None
-        nearest = queryset.nearest(place.latitude, place.longitude, UNLIMITED_KM, rows=row_queryset)[:NEAREST_ANYWAY]
+        nearest = queryset.nearest(
+            place.latitude, place.longitude, UNLIMITED_KM, rows=ReceptionPointQuerySet.for_results
+        )[:NEAREST_ANYWAY]
         outcome.nearest_anyway = to_rows(nearest, place)
         department = department or (nearest[0].commune.department_id if nearest else None)
     add_remote_options(outcome, queryset if not outcome.nothing_anywhere else outcome.filterset.queryset, department)

@@ -7,9 +7,8 @@ from django.views.decorators.csrf import csrf_exempt
 from annuaire.helper import FIRST_LEVEL, QUESTIONS, recommend
 from annuaire.helper_forms import HelperForm
 from annuaire.reports import ErrorReportForm, rate_limited
-from annuaire.search import distance_label, row_queryset, run_search, to_rows
+from annuaire.search import distance_label, run_search, to_rows
 from annuaire.structured_data import point_json_ld, qr_code_svg
-from structures.geo import great_circle_km
 from structures.models import Department, ErrorReport, Network, ReceptionPoint, Structure
 
 NEARBY_KM = 20
@@ -38,24 +37,15 @@ def search(request):
 
 def point_detail(request, slug):
     point = get_object_or_404(
-        row_queryset(ReceptionPoint.objects.published()).select_related("host_structure"), slug=slug
+        ReceptionPoint.objects.published().for_results().select_related("host_structure"), slug=slug
     )
     row = to_rows([point], None)[0]
     published = ReceptionPoint.objects.published()
     siblings = published.filter(structure=point.structure_id).exclude(pk=point.pk).select_related("commune")
-    # For advisers: the nearest places of other structures, one per structure.
-    nearby, seen = [], {point.structure_id}
-    candidates = (
-        published.exclude(structure=point.structure_id)
-        .within(point.latitude, point.longitude, NEARBY_KM)
-        .by_distance(point.latitude, point.longitude)
-        .select_related("structure__network", "commune")[:40]
-    )
-    for other in candidates:
-        if other.structure_id not in seen and len(nearby) < NEARBY_SHOWN:
-            seen.add(other.structure_id)
-            distance = great_circle_km(point.latitude, point.longitude, other.latitude, other.longitude)
-            nearby.append((other, distance_label(distance)))
+    nearby = [
+        (other, distance_label(distance))
+        for other, distance in published.nearby_other_structures(point, NEARBY_KM, NEARBY_SHOWN)
+    ]
     url = request.build_absolute_uri(point.get_absolute_url())
     slots = list(point.opening_hours.all())
     context = {

@@ -6,7 +6,7 @@ the public pages' addresses and in the back office's import files. Every shape i
 be a CSV row: lists become comma-separated values there (annuaire.opendata.CSV_LIST_SEPARATOR).
 
 A point is serialized with its structure, network, commune, hours and vocabularies prefetched
-(annuaire.search.open_data_rows); a structure with `published_points` annotated.
+(ReceptionPoint.objects.for_open_data()); a structure with `published_points` annotated.
 """
 
 from annuaire.shapes.fields import (

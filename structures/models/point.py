@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -26,7 +26,7 @@ from structures.geo import (
 from structures.hours.sql import open_at_condition
 from structures.models.base import TimeStampedModel
 from structures.models.hours import Closure, OpeningHours
-from structures.models.structure import Structure, effective, stale_q
+from structures.models.structure import Structure, WordsQuerySet, effective, stale_q
 from structures.models.territory import Commune
 from structures.models.vocabularies import Public, ServiceLevel
 from structures.nearest import COUNT_CAP, NearestResults
@@ -40,7 +40,7 @@ from structures.validators import (
 )
 
 
-class ReceptionPointQuerySet(models.QuerySet):
+class ReceptionPointQuerySet(WordsQuerySet):
     def nearest(self, latitude, longitude, radius_km, rows=None, cap=COUNT_CAP):
         """These points, nearest first within `radius_km`, as a lazy sequence to paginate
         (structures/nearest.py); `rows` adds what each result fetches with it."""
@@ -115,6 +115,42 @@ class ReceptionPointQuerySet(models.QuerySet):
             Exists(own.filter(servicelevel__level=level))
             | (~Exists(own) & Exists(inherited.filter(servicelevel__level=level)))
         )
+
+    def for_results(self):
+        """What a result of the public pages shows: structure, network, commune, hours and
+        closures, in 3 queries whatever the number of points."""
+        return self.select_related("structure__network", "commune").prefetch_related(
+            Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
+            Prefetch("closures", queryset=Closure.objects.order_by("starts_on")),
+        )
+
+    def for_open_data(self):
+        """What a point's open-data shape reads (annuaire.shapes.directory.POINT), in a fixed number
+        of queries whatever the number of points."""
+        return (
+            self.prefetch_related(None)
+            .for_results()
+            .select_related("host_structure")
+            .prefetch_related("publics", "levels", "structure__publics", "structure__levels")
+        )
+
+    def nearby_other_structures(self, point, radius_km, count):
+        """For advisers: the nearest points of other structures than `point`'s, one per structure,
+        nearest first, with their distance in km."""
+        candidates = (
+            self.exclude(structure=point.structure_id)
+            .within(point.latitude, point.longitude, radius_km)
+            .by_distance(point.latitude, point.longitude)
+            .select_related("structure__network", "commune")[: count * 7]
+        )
+        nearby, seen = [], set()
+        for other in candidates:
+            if other.structure_id not in seen and len(nearby) < count:
+                seen.add(other.structure_id)
+                nearby.append(
+                    (other, great_circle_km(point.latitude, point.longitude, other.latitude, other.longitude))
+                )
+        return nearby
 
     def open_at(self, moment=None):
         """Points open at `moment` (now by default), by the rules of structures.hours."""

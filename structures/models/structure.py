@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -45,7 +45,13 @@ def every_word(field, words):
     return condition
 
 
-class StructureQuerySet(models.QuerySet):
+class WordsQuerySet(models.QuerySet):
+    def matching(self, words):
+        """Records whose normalised name (and commune, for a point) holds every one of `words`."""
+        return self.filter(every_word("search_text", words))
+
+
+class StructureQuerySet(WordsQuerySet):
     def published(self):
         """Structures the public may see: published, and for circle 3 a label still in force.
 
@@ -89,6 +95,16 @@ class StructureQuerySet(models.QuerySet):
 
     def stale(self):
         return self.filter(stale_q())
+
+    def serving_public(self, slug):
+        """Structures serving a public; a structure open to everyone (« tout public ») serves every public."""
+        return self.filter(publics__slug__in=[slug, "tout-public"]).distinct()
+
+    def competent_in_department(self, code):
+        """Competent for the department, or with a published point there."""
+        points = self.model._meta.get_field("points").related_model.objects.published()
+        points = points.filter(structure_id=OuterRef("pk"), commune__department=code)
+        return self.filter(Q(competence_departments=code) | Exists(points)).distinct()
 
 
 def stale_q():
