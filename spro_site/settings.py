@@ -104,7 +104,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The person's address, not the reverse proxy's: an attacker elsewhere cannot lock a staff member
 # out, since each (account, address) pair has its own counter.
 AXES_CLIENT_IP_CALLABLE = "spro_site.client.client_ip"
-AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+# The lockout page, in the admin's layout (structures/admin_accounts.lockout_page).
+AXES_LOCKOUT_CALLABLE = "structures.admin_accounts.lockout_page"
 # The lockouts are listed, in French, by structures/admin_accounts.py.
 AXES_ENABLE_ADMIN = False
 AXES_RESET_ON_SUCCESS = True

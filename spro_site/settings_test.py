@@ -26,3 +26,8 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "spro-tests"},
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "spro-tests-local"},
 }
+
+# A template of the project that prints an undefined variable fails the test (tests/undefined_variables.py).
+from tests.undefined_variables import UndefinedVariable  # noqa: E402
+
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = UndefinedVariable()  # noqa: F405

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.shortcuts import render
 
 from structures.text import plural_fr
 
@@ -92,3 +93,10 @@ admin.site.unregister(User)
 admin.site.register(User, AccountAdmin)
 admin.site.unregister(Group)
 admin.site.register(Group, RoleAdmin)
+
+
+def lockout_page(request, original_response=None, credentials=None):
+    """What a locked-out account sees (django-axes): a French page in the admin's layout."""
+    return render(
+        request, "admin/lockout.html", admin.site.each_context(request), status=settings.AXES_HTTP_RESPONSE_CODE
+    )

@@ -140,3 +140,33 @@ def test_every_public_address_makes_a_pinned_number_of_queries(client, point, si
         caches["local"].clear()
         with django_assert_max_num_queries(most):
             assert client.get(url).status_code == 200, url
+
+
+# The exports and the report form, which the page cache does not keep (streamed, or a form with a
+# fresh token): their queries, all of the answer read, pinned the same way.
+QUERIES_NOT_CACHED = {
+    "/api/v1/lieux": 11,
+    "/api/v1/lieux.geojson": 10,
+    "/api/v1/lieux.csv?separateur=point-virgule": 10,
+    "/api/v1/structures.csv": 8,
+    "/api/v1/data-inclusion/structures.json": 11,
+    "/api/v1/data-inclusion/services.json": 12,
+    "/lieux/{point}/signaler/": 2,
+}
+
+
+@pytest.mark.parametrize("siblings", [0, 5])
+def test_exports_and_forms_make_a_pinned_number_of_queries(client, point, siblings):
+    for n in range(siblings):
+        ReceptionPointFactory(structure=point.structure, commune_insee="38544", hours=[(n % 5, "09:00", "12:00")])
+    for template, most in QUERIES_NOT_CACHED.items():
+        url = template.format(point=point.slug)
+        cache.clear()
+        caches["local"].clear()
+        client.get("/api/v1/reseaux")  # the process's own caches warm, as for the pages above
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert b"".join(response.streaming_content) if response.streaming else response.content, url
+        assert len(queries) == most, url
