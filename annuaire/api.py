@@ -53,8 +53,12 @@ def json_response(data, status=200):
     return JsonResponse(data, status=status, json_dumps_params=JSON_OPTIONS)
 
 
+def bad_request(errors):
+    return json_error(" ".join(errors), status=400, errors=errors)
+
+
 def search_errors(outcome):
-    return json_error(" ".join(outcome.errors), status=400, errors=outcome.errors)
+    return bad_request(outcome.errors)
 
 
 # --- Reception points --------------------------------------------------------------------------
@@ -164,20 +168,21 @@ def published_structures():
     )
 
 
-def filtered_structures(request):
+def filtered_structures(request, form):
+    """The published structures that pass the filters, and what is wrong with the filters or with
+    `form` (the listing's or the CSV's own parameters), in French."""
     filterset = StructureFilterSet(request.GET, queryset=published_structures())
-    if not filterset.is_valid():
-        return filterset, None
-    return filterset, filterset.qs
+    errors = form_errors(filterset.form) if not filterset.is_valid() else []
+    errors += form_errors(form) if not form.is_valid() else []
+    return (None if errors else filterset.qs), errors
 
 
 @open_data()
 def structures(request):
     listing = ListingForm(request.GET)
-    filterset, queryset = filtered_structures(request)
-    errors = form_errors(filterset.form) + (form_errors(listing) if not listing.is_valid() else [])
+    queryset, errors = filtered_structures(request, listing)
     if errors:
-        return json_error(" ".join(errors), status=400, errors=errors)
+        return bad_request(errors)
     items, more = keyset_page(queryset, listing.cleaned_data["curseur"], listing.cleaned_data["par_page"])
     return json_response(
         {
@@ -199,10 +204,9 @@ def structure_detail(request, slug):
 @open_data(export=True)
 def structures_csv(request):
     form = CsvForm(request.GET)
-    filterset, queryset = filtered_structures(request)
-    errors = form_errors(filterset.form) + (form_errors(form) if not form.is_valid() else [])
+    queryset, errors = filtered_structures(request, form)
     if errors:
-        return json_error(" ".join(errors), status=400, errors=errors)
+        return bad_request(errors)
     shape_context = context(request)
     shapes = (
         STRUCTURE.serialize(structure, shape_context)

@@ -100,6 +100,14 @@ def text_or_none(value, minimum=5):
     return value if value and len(value) >= minimum else None
 
 
+DATE_MAJ = text(
+    "date_maj",
+    "Date de dernière modification.",
+    get=lambda record, context: day_of_change(record.updated_at),
+    format="date",
+)
+
+
 def page(name):
     return lambda record, context: context.absolute(reverse(name, args=[record.slug]))
 
@@ -127,6 +135,14 @@ def structure_field(field):
     return replace(field, get=lambda row, context, get=field.get: get(row.structure, context))
 
 
+def presentation(structure, context):
+    return text_or_none(structure.description)
+
+
+def point_phone(point, context):
+    return e164(point.phone)
+
+
 def structure_phone(row, context):
     return e164(row.structure.phone) or (e164(row.main.phone) if row.main else None)
 
@@ -152,18 +168,8 @@ STRUCTURE = Shape(
             text("source", "Producteur des données.", get=lambda structure, context: SOURCE),
             text("id", "Identifiant.", get=lambda structure, context: identifier(structure.slug)),
             text("nom", "Nom.", get=lambda structure, context: short_name(structure.name)),
-            text(
-                "date_maj",
-                "Date de dernière modification.",
-                get=lambda structure, context: day_of_change(structure.updated_at),
-                format="date",
-            ),  # fmt: skip
-            text(
-                "description",
-                "Présentation.",
-                get=lambda structure, context: text_or_none(structure.description),
-                nullable=True,
-            ),  # fmt: skip
+            DATE_MAJ,
+            text("description", "Présentation.", get=presentation, nullable=True),
             address("lien_source", "Page publique de la structure.", page("annuaire:structure")),
             text("siret", "Numéro SIRET.", get=valid_siret, nullable=True),
         ],
@@ -228,14 +234,7 @@ SERVICE = Shape(
     text("nom", "Nom du service.", get=level_value("nom")),
     text("description", "Description du service.", get=lambda row, context: LEVEL_DESCRIPTIONS[row.level]),
     point_field(address("lien_source", "Page publique du lieu.", page("annuaire:point"))),
-    point_field(
-        text(
-            "date_maj",
-            "Date de dernière modification.",
-            get=lambda point, context: day_of_change(point.updated_at),
-            format="date",
-        )
-    ),  # fmt: skip
+    point_field(DATE_MAJ),
     text("type", "Type de service.", get=level_value("type")),
     listing("thematiques", "Thématiques.", level_value("thematiques")),
     text("frais", "Frais.", get=lambda row, context: "gratuit"),
@@ -247,14 +246,7 @@ SERVICE = Shape(
         get=lambda row, context: ", ".join(public.name for public in row.publics) or None,
         nullable=True,
     ),  # fmt: skip
-    point_field(
-        text(
-            "telephone",
-            "Téléphone (format international).",
-            get=lambda point, context: e164(point.phone),
-            nullable=True,
-        )
-    ),  # fmt: skip
+    point_field(text("telephone", "Téléphone (format international).", get=point_phone, nullable=True)),
     point_field(text("courriel", "Adresse électronique.", "email", nullable=True)),
     point_field(listing("modes_accueil", "Modes d'accueil.", reception_modes)),
     point_field(listing("zone_eligibilite", "Zone d'éligibilité (codes INSEE ou de départements).", eligible_area)),

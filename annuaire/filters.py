@@ -5,6 +5,8 @@ from the reference vocabularies in code, so rendering the form costs no query, a
 is refused with a French message rather than silently ignored.
 """
 
+from typing import NamedTuple
+
 import django_filters
 from django import forms
 
@@ -72,59 +74,59 @@ class YesFilter(django_filters.BooleanFilter):
         return super().filter(qs, True) if value else qs
 
 
+class Vocabulary(NamedTuple):
+    """The values a filter accepts, and how they are named: the same for points and structures."""
+
+    label: str
+    choices: list
+    empty_label: str
+    help_text: str = ""
+    noun: str = ""  # in « … inconnu », when not the label
+
+
+DEPARTMENT = Vocabulary(
+    "Département",
+    [(code, f"{name} ({code})") for code, name, _ in reference.DEPARTMENTS],
+    "Tous les départements",
+    "Code du département.",
+)
+PUBLIC = Vocabulary(
+    "Public", [(slug, name) for slug, name, _ in reference.PUBLICS], "Tous les publics", "Public accueilli."
+)
+LEVEL = Vocabulary("Niveau de service", LEVEL_CHOICES, "Tous les niveaux")
+CIRCLE = Vocabulary(
+    "Cercle du SPRO", [(str(value), label) for value, label in Circle.choices], "Tous les cercles", noun="Cercle"
+)
+NETWORK = Vocabulary(
+    "Réseau",
+    [(network[0], network[1]) for network in reference.NETWORKS],
+    "Tous les réseaux",
+    "Identifiant du réseau.",
+)
+KIND = Vocabulary("Type de lieu", PointKind.choices, "Tous les types")
+MODE = Vocabulary("Mode d'accueil", RECEPTION_MODES, "Tous les modes")
+
+
+def choice_filter(vocabulary, **where):
+    """A filter on a vocabulary; an unknown value is refused with a French message."""
+    return django_filters.ChoiceFilter(
+        label=vocabulary.label,
+        choices=vocabulary.choices,
+        empty_label=vocabulary.empty_label,
+        help_text=vocabulary.help_text,
+        error_messages=unknown(vocabulary.noun or vocabulary.label),
+        **where,
+    )
+
+
 class PointFilterSet(django_filters.FilterSet):
-    departement = django_filters.ChoiceFilter(
-        label="Département",
-        help_text="Code du département.",
-        field_name="commune__department",
-        choices=[(code, f"{name} ({code})") for code, name, _ in reference.DEPARTMENTS],
-        empty_label="Tous les départements",
-        error_messages=unknown("Département"),
-    )
-    public = django_filters.ChoiceFilter(
-        label="Public",
-        help_text="Public accueilli.",
-        method="filter_public",
-        choices=[(slug, name) for slug, name, _ in reference.PUBLICS],
-        empty_label="Tous les publics",
-        error_messages=unknown("Public"),
-    )
-    niveau = django_filters.ChoiceFilter(
-        label="Niveau de service",
-        method="filter_level",
-        choices=LEVEL_CHOICES,
-        empty_label="Tous les niveaux",
-        error_messages=unknown("Niveau de service"),
-    )
-    cercle = django_filters.ChoiceFilter(
-        label="Cercle du SPRO",
-        field_name="structure__network__circle",
-        choices=[(str(value), label) for value, label in Circle.choices],
-        empty_label="Tous les cercles",
-        error_messages=unknown("Cercle"),
-    )
-    reseau = django_filters.ChoiceFilter(
-        label="Réseau",
-        help_text="Identifiant du réseau.",
-        field_name="structure__network__slug",
-        choices=[(network[0], network[1]) for network in reference.NETWORKS],
-        empty_label="Tous les réseaux",
-        error_messages=unknown("Réseau"),
-    )
-    type = django_filters.ChoiceFilter(
-        label="Type de lieu",
-        field_name="kind",
-        choices=PointKind.choices,
-        empty_label="Tous les types",
-        error_messages=unknown("Type de lieu"),
-    )
-    mode = django_filters.ChoiceFilter(
-        label="Mode d'accueil",
-        method="filter_mode",
-        choices=RECEPTION_MODES,
-        empty_label="Tous les modes",
-        error_messages=unknown("Mode d'accueil"),
-    )
+    departement = choice_filter(DEPARTMENT, field_name="commune__department")
+    public = choice_filter(PUBLIC, method="filter_public")
+    niveau = choice_filter(LEVEL, method="filter_level")
+    cercle = choice_filter(CIRCLE, field_name="structure__network__circle")
+    reseau = choice_filter(NETWORK, field_name="structure__network__slug")
+    type = choice_filter(KIND, field_name="kind")
+    mode = choice_filter(MODE, method="filter_mode")
     structure = django_filters.CharFilter(
         label="Structure",
         help_text="Identifiant d'une structure.",
@@ -170,12 +172,6 @@ class PointFilterSet(django_filters.FilterSet):
         return active
 
 
-def same_as(name):
-    """The values and the description of a point filter, for the structure filter of that name."""
-    extra = PointFilterSet.base_filters[name].extra
-    return {"choices": extra["choices"], "help_text": extra.get("help_text", "")}
-
-
 class StructureFilterSet(django_filters.FilterSet):
     """Filters of the structures listing of the API: the point filters that make sense for a
     structure, with the same names and values."""
@@ -183,36 +179,11 @@ class StructureFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Nom", method="filter_name", max_length=100, help_text="Mots du nom de la structure."
     )
-    departement = django_filters.ChoiceFilter(
-        label="Département",
-        method="filter_department",
-        **same_as("departement"),
-        error_messages=unknown("Département"),
-    )
-    public = django_filters.ChoiceFilter(
-        label="Public",
-        method="filter_public",
-        **same_as("public"),
-        error_messages=unknown("Public"),
-    )
-    niveau = django_filters.ChoiceFilter(
-        label="Niveau de service",
-        field_name="levels__level",
-        choices=LEVEL_CHOICES,
-        error_messages=unknown("Niveau de service"),
-    )
-    cercle = django_filters.ChoiceFilter(
-        label="Cercle du SPRO",
-        field_name="network__circle",
-        **same_as("cercle"),
-        error_messages=unknown("Cercle"),
-    )
-    reseau = django_filters.ChoiceFilter(
-        label="Réseau",
-        field_name="network__slug",
-        **same_as("reseau"),
-        error_messages=unknown("Réseau"),
-    )
+    departement = choice_filter(DEPARTMENT, method="filter_department")
+    public = choice_filter(PUBLIC, method="filter_public")
+    niveau = choice_filter(LEVEL, field_name="levels__level")
+    cercle = choice_filter(CIRCLE, field_name="network__circle")
+    reseau = choice_filter(NETWORK, field_name="network__slug")
 
     def filter_name(self, queryset, name, value):
         return queryset.matching(normalize(value).split())

@@ -136,32 +136,62 @@ CACHE_HEADERS = {
 }
 
 
-def ok(description, media, schema):
-    return {"description": description, "headers": CACHE_HEADERS, "content": {media: {"schema": schema}}}
+def answer(description, schema, media="application/json"):
+    return {"description": description, "content": {media: {"schema": schema}}}
 
 
-def operation(operation_id, summary, parameters, success, errors=(400,)):
-    responses = {"200": success, "304": {"description": "Inchangé depuis la version que vous avez (ETag)."}}
-    if 400 in errors:
-        responses["400"] = {
-            "description": "Paramètre invalide.",
-            "content": {"application/json": {"schema": ref("Error")}},
-        }
-    if 404 in errors:
-        responses["404"] = {
-            "description": "Inconnu ou non publié.",
-            "content": {"application/json": {"schema": ref("Error")}},
-        }
-    responses["429"] = {
-        "description": "Trop de requêtes : attendre le délai indiqué par Retry-After.",
-        "headers": {"Retry-After": {"schema": {"type": "string"}}},
-        "content": {"application/json": {"schema": ref("Error")}},
-    }
+ERRORS = {
+    400: answer("Paramètre invalide.", ref("Error")),
+    404: answer("Inconnu ou non publié.", ref("Error")),
+}
+TOO_MANY = answer("Trop de requêtes : attendre le délai indiqué par Retry-After.", ref("Error")) | {
+    "headers": {"Retry-After": {"schema": {"type": "string"}}}
+}
+NOT_MODIFIED = {"description": "Inchangé depuis la version que vous avez (ETag)."}
+
+
+def operation(operation_id, summary, parameters, description, media, schema, errors=(400,)):
+    responses = {"200": answer(description, schema, media) | {"headers": CACHE_HEADERS}, "304": NOT_MODIFIED}
+    responses |= {str(status): ERRORS[status] for status in errors}
+    responses["429"] = TOO_MANY
     return {"get": {"operationId": operation_id, "summary": summary, "parameters": parameters, "responses": responses}}
 
 
 CSV = {"type": "string", "description": "CSV en UTF-8 avec BOM, une ligne d'en-tête : les champs du JSON."}
 SLUG = [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}}]
+JSON, GEOJSON, TEXT_CSV = "application/json", "application/geo+json", "text/csv"
+POINT_PAGE = parameters.openapi_parameters(*parameters.POINT_PAGE)
+POINT_EXPORT = parameters.openapi_parameters(*parameters.POINT_EXPORT)
+POINT_CSV = parameters.openapi_parameters(*parameters.POINT_EXPORT, parameters.CSV)
+STRUCTURE_PAGE = parameters.openapi_parameters(*parameters.STRUCTURE_PAGE)
+STRUCTURE_CSV = parameters.openapi_parameters(*parameters.STRUCTURE_EXPORT, parameters.CSV)
+# path: operation id, summary, parameters, the answer (description, media type, schema), errors.
+OPERATIONS = {
+    "/lieux": ("listPoints", "Lieux d'accueil : autour d'un lieu (par distance, 20 par page) ou liste complète (curseur)", POINT_PAGE, "Une page de lieux.", JSON, ref("PointPage")),
+    "/lieux.geojson": ("exportPointsGeoJSON", "Tous les lieux qui répondent aux filtres, en GeoJSON, en une réponse", POINT_EXPORT, "Les lieux.", GEOJSON, ref("FeatureCollection")),
+    "/lieux.csv": ("exportPointsCSV", "Tous les lieux qui répondent aux filtres, en CSV", POINT_CSV, "Les lieux.", TEXT_CSV, CSV),
+    "/lieux/{slug}": ("getPoint", "Un lieu d'accueil", SLUG, "Le lieu.", JSON, ref("Point"), (404,)),
+    "/structures": ("listStructures", "Structures membres (curseur)", STRUCTURE_PAGE, "Une page de structures.", JSON, ref("StructurePage")),
+    "/structures.csv": ("exportStructuresCSV", "Toutes les structures qui répondent aux filtres, en CSV", STRUCTURE_CSV, "Les structures.", TEXT_CSV, CSV),
+    "/structures/{slug}": ("getStructure", "Une structure", SLUG, "La structure.", JSON, ref("Structure"), (404,)),
+    "/reseaux": ("listNetworks", "Les réseaux du SPRO", [], "Les réseaux.", JSON, ref("NetworkList"), ()),
+    "/data-inclusion/structures.json": ("dataInclusionStructures", "Structures au schéma national data·inclusion", [], "Les structures.", JSON, ref("DataInclusionStructures"), ()),
+    "/data-inclusion/services.json": ("dataInclusionServices", "Services au schéma national data·inclusion", [], "Les services.", JSON, ref("DataInclusionServices"), ()),
+}  # fmt: skip
+COMMUNES = {
+    "get": {
+        "operationId": "suggestCommunes",
+        "summary": "Communes de la région dont le nom commence comme q, ou la commune d'un code INSEE",
+        "parameters": [
+            query("q", "Début du nom (2 lettres au moins).", {"type": "string", "maxLength": 100}),
+            query("code", "Code INSEE.", {"type": "string", "maxLength": 5}),
+        ],
+        "responses": {
+            "200": answer("Les communes (12 au plus).", ref("CommuneList")),
+            "404": answer("Aucune commune de la région n'a ce code.", ref("CommuneError")),
+        },
+    }
+}
 
 
 def openapi_document(request):
@@ -180,94 +210,11 @@ def openapi_document(request):
         },
         "servers": [{"url": base}],
         "externalDocs": {"description": "Documentation et exemples", "url": request.build_absolute_uri("/donnees/")},
-        "paths": {
-            "/lieux": operation(
-                "listPoints",
-                "Lieux d'accueil : autour d'un lieu (par distance, 20 par page) ou liste complète (curseur)",
-                parameters.openapi_parameters(*parameters.POINT_PAGE),
-                ok("Une page de lieux.", "application/json", ref("PointPage")),
-            ),
-            "/lieux.geojson": operation(
-                "exportPointsGeoJSON",
-                "Tous les lieux qui répondent aux filtres, en GeoJSON, en une réponse",
-                parameters.openapi_parameters(*parameters.POINT_EXPORT),
-                ok("Les lieux.", "application/geo+json", ref("FeatureCollection")),
-            ),
-            "/lieux.csv": operation(
-                "exportPointsCSV",
-                "Tous les lieux qui répondent aux filtres, en CSV",
-                parameters.openapi_parameters(*parameters.POINT_EXPORT, parameters.CSV),
-                ok("Les lieux.", "text/csv", CSV),
-            ),
-            "/lieux/{slug}": operation(
-                "getPoint",
-                "Un lieu d'accueil",
-                SLUG,
-                ok("Le lieu.", "application/json", ref("Point")),
-                errors=(404,),
-            ),
-            "/structures": operation(
-                "listStructures",
-                "Structures membres (curseur)",
-                parameters.openapi_parameters(*parameters.STRUCTURE_PAGE),
-                ok("Une page de structures.", "application/json", ref("StructurePage")),
-            ),
-            "/structures.csv": operation(
-                "exportStructuresCSV",
-                "Toutes les structures qui répondent aux filtres, en CSV",
-                parameters.openapi_parameters(*parameters.STRUCTURE_EXPORT, parameters.CSV),
-                ok("Les structures.", "text/csv", CSV),
-            ),
-            "/structures/{slug}": operation(
-                "getStructure",
-                "Une structure",
-                SLUG,
-                ok("La structure.", "application/json", ref("Structure")),
-                errors=(404,),
-            ),
-            "/reseaux": operation(
-                "listNetworks",
-                "Les réseaux du SPRO",
-                [],
-                ok("Les réseaux.", "application/json", ref("NetworkList")),
-                (),
-            ),
-            "/data-inclusion/structures.json": operation(
-                "dataInclusionStructures",
-                "Structures au schéma national data·inclusion",
-                [],
-                ok("Les structures.", "application/json", ref("DataInclusionStructures")),
-                (),
-            ),
-            "/data-inclusion/services.json": operation(
-                "dataInclusionServices",
-                "Services au schéma national data·inclusion",
-                [],
-                ok("Les services.", "application/json", ref("DataInclusionServices")),
-                (),
-            ),
-            "/communes": {
-                "get": {
-                    "operationId": "suggestCommunes",
-                    "summary": "Communes de la région dont le nom commence comme q, ou la commune d'un code INSEE",
-                    "parameters": [
-                        query("q", "Début du nom (2 lettres au moins).", {"type": "string", "maxLength": 100}),
-                        query("code", "Code INSEE.", {"type": "string", "maxLength": 5}),
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "Les communes (12 au plus).",
-                            "content": {"application/json": {"schema": ref("CommuneList")}},
-                        },
-                        "404": {
-                            "description": "Aucune commune de la région n'a ce code.",
-                            "content": {"application/json": {"schema": ref("CommuneError")}},
-                        },
-                    },
-                }
-            },
+        "paths": {path: operation(*description) for path, description in OPERATIONS.items()}
+        | {
+            "/communes": COMMUNES,
             "/openapi.json": operation(
-                "openapi", "Cette description", [], ok("OpenAPI 3.1.", "application/json", {"type": "object"}), ()
+                "openapi", "Cette description", [], "OpenAPI 3.1.", JSON, {"type": "object"}, ()
             ),
         },
         "components": {"schemas": SCHEMAS},

@@ -10,17 +10,23 @@ class Circle(models.IntegerChoices):
 
 
 class CommuneKind(models.TextChoices):
+    """Lyon, Marseille and Paris also list their arrondissements, which people type as communes."""
+
     COMMUNE = "commune", "Commune"
     ARRONDISSEMENT = "arrondissement", "Arrondissement municipal"
 
 
 class PublicationStatus(models.TextChoices):
+    """Only a published record is on the public site; an archived one is kept for its history."""
+
     DRAFT = "draft", "Brouillon"
     PUBLISHED = "published", "Publiée"
     ARCHIVED = "archived", "Archivée"
 
 
 class LabelStatus(models.TextChoices):
+    """Circle 3 only: the Region's label, granted for a fixed period after a call for applications."""
+
     NOT_APPLICABLE = "not_applicable", "Sans objet (cercles 1 et 2)"
     CANDIDATE = "candidate", "Candidature en cours"
     GRANTED = "granted", "Labellisée"
@@ -28,6 +34,8 @@ class LabelStatus(models.TextChoices):
 
 
 class PointKind(models.TextChoices):
+    """A permanence is held at set times in someone else's premises; a mobile point travels."""
+
     MAIN = "main", "Site principal"
     BRANCH = "branch", "Antenne"
     PERMANENCE = "permanence", "Permanence"
@@ -35,11 +43,15 @@ class PointKind(models.TextChoices):
 
 
 class GeoPrecision(models.TextChoices):
+    """Whether the position is the place's own, or only its commune's (shown as approximate)."""
+
     EXACT = "exact", "Position exacte du lieu"
     COMMUNE = "commune", "Position approximative (centre de la commune)"
 
 
 class Accessibility(models.TextChoices):
+    """Wheelchair access, as the structure declares it."""
+
     ACCESSIBLE = "accessible", "Accessible en fauteuil roulant"
     NOT_ACCESSIBLE = "not_accessible", "Non accessible en fauteuil roulant"
     UNKNOWN = "unknown", "Accessibilité non renseignée"

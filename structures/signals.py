@@ -15,42 +15,30 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from spro_site.cache import delete_everywhere
-from structures.models import (
-    Closure,
-    Commune,
-    DataVersion,
-    Department,
-    FormerCommune,
-    Network,
-    OpeningHours,
-    Public,
-    ReceptionPoint,
-    ServiceLevel,
-    Structure,
-)
+from structures import models
 
 # Keys of values computed from the whole directory.
 DEMO_DATA_SHOWN = "demo_data_shown"
 DATA_CACHE_KEYS = [DEMO_DATA_SHOWN]
 PUBLIC_MODELS = [
-    Structure,
-    ReceptionPoint,
-    OpeningHours,
-    Closure,
-    Network,
-    Public,
-    ServiceLevel,
-    Commune,
-    FormerCommune,
-    Department,
+    models.Structure,
+    models.ReceptionPoint,
+    models.OpeningHours,
+    models.Closure,
+    models.Network,
+    models.Public,
+    models.ServiceLevel,
+    models.Commune,
+    models.FormerCommune,
+    models.Department,
 ]
 PUBLIC_LINKS = [
-    Structure.levels.through,
-    Structure.publics.through,
-    Structure.competence_departments.through,
-    Structure.competence_communes.through,
-    ReceptionPoint.publics.through,
-    ReceptionPoint.levels.through,
+    models.Structure.levels.through,
+    models.Structure.publics.through,
+    models.Structure.competence_departments.through,
+    models.Structure.competence_communes.through,
+    models.ReceptionPoint.publics.through,
+    models.ReceptionPoint.levels.through,
 ]
 
 _pending = threading.local()
@@ -71,7 +59,7 @@ def _record_change():
     if not getattr(_pending, "changed", False):
         return
     _pending.changed = False
-    DataVersion.stamp()
+    models.DataVersion.stamp()
     clear_data_cache()
 
 

@@ -12,13 +12,14 @@ A point is serialized with its structure, network, commune, hours and vocabulari
 from annuaire.shapes.fields import (
     Shape,
     absolute,
-    address,
     boolean,
     day,
     integer,
+    link,
     listing,
     moment,
     number,
+    related,
     text,
 )
 from structures import reference
@@ -114,7 +115,7 @@ POINT = Shape(
     moment("updated_at", UPDATED),
     boolean("is_demo", IS_DEMO),
     text("source", SOURCE, nullable=True),
-    address("url", "Page publique du lieu.", lambda point, context: point_url(context.request, point.slug)),
+    link("url", "Page publique du lieu.", "annuaire:point"),
 )
 POINT_RESULT = POINT.with_fields(
     number(
@@ -154,31 +155,18 @@ STRUCTURE = Shape(
     text("website", "Site internet.", nullable=True, format="uri"),
     text("phone", "Téléphone.", nullable=True),
     text("email", "Adresse électronique.", nullable=True),
-    listing(
-        "publics",
-        "Publics accueillis.",
-        lambda structure, context: sorted(public.slug for public in structure.publics.all()),
-        enum=PUBLIC_SLUGS,
-    ),
-    listing(
-        "service_levels",
-        SERVICE_LEVELS,
-        lambda structure, context: sorted(level.level for level in structure.levels.all()),
-        item="integer",
-        enum=LEVELS,
-    ),
-    listing(
-        "competence_departments",
-        "Départements de compétence.",
-        lambda structure, context: sorted(department.code for department in structure.competence_departments.all()),
-        enum=DEPARTMENT_CODES,
-    ),
-    listing(
+    related("publics", "Publics accueillis.", "publics", "slug", enum=PUBLIC_SLUGS),
+    related("service_levels", SERVICE_LEVELS, "levels", "level", item="integer", enum=LEVELS),
+    related(
+        "competence_departments", "Départements de compétence.", "competence_departments", "code", enum=DEPARTMENT_CODES
+    ),  # fmt: skip
+    related(
         "competence_communes",
         "Communes de compétence (codes INSEE).",
-        lambda structure, context: sorted(commune.insee_code for commune in structure.competence_communes.all()),
+        "competence_communes",
+        "insee_code",
         pattern=INSEE_CODE_PATTERN,
-    ),
+    ),  # fmt: skip
     text(
         "label_valid_until",
         "Cercle 3 : fin de validité du label régional.",
@@ -191,16 +179,8 @@ STRUCTURE = Shape(
     moment("updated_at", UPDATED),
     boolean("is_demo", IS_DEMO),
     text("source", SOURCE, nullable=True),
-    address(
-        "url",
-        "Page publique de la structure.",
-        lambda structure, context: absolute(context.request, "annuaire:structure", structure.slug),
-    ),
-    address(
-        "points_url",
-        "Ses lieux d'accueil dans l'API.",
-        lambda structure, context: f"{absolute(context.request, 'annuaire:api-points')}?structure={structure.slug}",
-    ),
+    link("url", "Page publique de la structure.", "annuaire:structure"),
+    link("points_url", "Ses lieux d'accueil dans l'API.", "annuaire:api-points", "structure"),
 )
 
 NETWORK = Shape(
@@ -218,16 +198,8 @@ NETWORK = Shape(
         get=lambda network, context: context.structures_counts.get(network.pk, 0),
         minimum=0,
     ),
-    address(
-        "url",
-        "Page publique du réseau.",
-        lambda network, context: absolute(context.request, "annuaire:network", network.slug),
-    ),
-    address(
-        "structures_url",
-        "Ses structures dans l'API.",
-        lambda network, context: f"{absolute(context.request, 'annuaire:api-structures')}?reseau={network.slug}",
-    ),
+    link("url", "Page publique du réseau.", "annuaire:network"),
+    link("structures_url", "Ses structures dans l'API.", "annuaire:api-structures", "reseau"),
 )
 
 # The place a search is made around (annuaire.places.Place), and a commune suggested for the box.

@@ -103,6 +103,23 @@ def address(name, description, get, nullable=False):
     return Field(name, "string", description, get, nullable, {"format": "uri"})
 
 
+def link(name, description, route, filter_name=None):
+    """The address of the record's page on the site (by its slug), or, with `filter_name`, of an
+    API listing filtered on the record."""
+    if filter_name:
+        return address(name, description, lambda record, context: f"{absolute(context.request, route)}?{filter_name}={record.slug}")  # fmt: skip
+    return address(name, description, lambda record, context: absolute(context.request, route, record.slug))
+
+
+def related(name, description, relation, attribute, item="string", **constraints):
+    """The sorted `attribute` of the records linked by `relation` (prefetched)."""
+
+    def get(record, context):
+        return sorted(getattr(linked, attribute) for linked in getattr(record, relation).all())
+
+    return listing(name, description, get, item=item, **constraints)
+
+
 class Shape:
     """An ordered list of fields, with what is produced from it."""
 

@@ -26,7 +26,7 @@ from django.utils.text import slugify
 from structures.enums import Accessibility, GeoPrecision, LabelStatus, PointKind, Recurrence
 from structures.geo import great_circle_km
 from structures.reference import DEPARTMENT_NAMES, PREFECTURES
-from structures.text import normalize
+from structures.text import de, normalize
 
 SEED = 84  # INSEE code of the region
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -87,33 +87,22 @@ UNIVERSITIES = [
     ("Université Clermont Auvergne", ["63113"]),
 ]
 APEC_CENTRES = ["69123", "38185", "63113", "42218", "74010"]
-# (name, seats): the consular chambers of the region.
-CCI = [
-    ("CCI de l'Ain", ["01053"]),
-    ("CCI de l'Allier", ["03190"]),
-    ("CCI de l'Ardèche", ["07186"]),
-    ("CCI du Cantal", ["15014"]),
-    ("CCI de la Drôme", ["26362"]),
+# (name, seats): the consular chambers of the region, one per department at its prefecture, but
+# where chambers merged or split.
+MERGED_CCI = {"38", "42", "69"}
+CCI = [(f"CCI {DEPARTMENT_OF[code]}", [seat]) for code, seat in PREFECTURES.items() if code not in MERGED_CCI] + [
     ("CCI de Grenoble", ["38185"]),
     ("CCI Nord-Isère", ["38563"]),
     ("CCI Lyon Métropole Saint-Étienne Roanne", ["69123", "42218", "42187"]),
-    ("CCI de la Haute-Loire", ["43157"]),
-    ("CCI du Puy-de-Dôme", ["63113"]),
     ("CCI Beaujolais", ["69264"]),
-    ("CCI de la Savoie", ["73065"]),
-    ("CCI de la Haute-Savoie", ["74010"]),
 ]
+MERGED_CHAMBRES_AGRICULTURE = {"42", "73", "74"}
 CHAMBRES_AGRICULTURE = [
-    ("Chambre d'agriculture de l'Ain", ["01053"]),
-    ("Chambre d'agriculture de l'Allier", ["03190"]),
-    ("Chambre d'agriculture de l'Ardèche", ["07186"]),
-    ("Chambre d'agriculture du Cantal", ["15014"]),
-    ("Chambre d'agriculture de la Drôme", ["26362"]),
-    ("Chambre d'agriculture de l'Isère", ["38185"]),
+    (f"Chambre d'agriculture {DEPARTMENT_OF[code]}", [seat])
+    for code, seat in PREFECTURES.items()
+    if code not in MERGED_CHAMBRES_AGRICULTURE
+] + [
     ("Chambre d'agriculture de la Loire", ["42218", "42187"]),
-    ("Chambre d'agriculture de la Haute-Loire", ["43157"]),
-    ("Chambre d'agriculture du Puy-de-Dôme", ["63113"]),
-    ("Chambre d'agriculture du Rhône", ["69123"]),
     ("Chambre d'agriculture Savoie Mont-Blanc", ["73065", "74010"]),
 ]
 # France Travail « relais » of the 2023 list: source label → commune name in its department.
@@ -371,17 +360,6 @@ def allocate(total, weights, minimum=0, capacity=None):
         open_keys = [key for key in open_keys if shares[key] < capacity.get(key, total)]
 
 
-def of(name):
-    """French « de » before a place name: « de Lyon », « d'Ambert », « du Teil », « des Abrets »."""
-    if name.startswith("Le "):
-        return f"du {name[3:]}"
-    if name.startswith("Les "):
-        return f"des {name[4:]}"
-    if name[:1] in "AEIOUYÀÂÉÈÊÎÔÛ":
-        return f"d'{name}"
-    return f"de {name}"
-
-
 class DemoBuilder:
     """Compute the demo data set from the gazetteer, deterministically for a given seed."""
 
@@ -572,7 +550,7 @@ class DemoBuilder:
                 if place.population >= 8000:
                     self.add_point(
                         structure,
-                        f"{structure.name} — antenne {of(place.name)}",
+                        f"{structure.name} — antenne {de(place.name)}",
                         place,
                         PointKind.BRANCH,
                         _office_hours(afternoon=("13:30", "17:00"), days=self.rng.sample(range(5), 3)),
@@ -582,11 +560,11 @@ class DemoBuilder:
                     host = self.rng.choice(HOSTS)
                     self.add_point(
                         structure,
-                        f"{structure.name} — permanence {of(place.name)}",
+                        f"{structure.name} — permanence {de(place.name)}",
                         place,
                         PointKind.PERMANENCE,
                         self.permanence_hours(),
-                        host_name=f"{host} {of(place.name)}",
+                        host_name=f"{host} {de(place.name)}",
                         appointment_details="Prendre rendez-vous auprès de l'accueil principal de la Mission Locale.",
                     )
 
@@ -639,7 +617,7 @@ class DemoBuilder:
             )
             self.add_point(
                 structure,
-                f"Relais France Travail {of(place.name)}",
+                f"Relais France Travail {de(place.name)}",
                 place,
                 PointKind.BRANCH,
                 [(day, "09:00", "12:00", "") for day in (1, 3)],
@@ -656,7 +634,7 @@ class DemoBuilder:
                 chosen[-1] = self.place(PREFECTURES[department])
             for place in chosen:
                 structure = self.add_structure(
-                    f"CIO {of(place.name)}",
+                    f"CIO {de(place.name)}",
                     "cio",
                     departments=[department],
                     description=DESCRIPTIONS["cio"].format(academy=f"académie de {academy_of[department]}"),
@@ -682,7 +660,7 @@ class DemoBuilder:
             )
             for position, insee in enumerate(communes):
                 place = self.place(insee)
-                label = "campus principal" if position == 0 else f"campus {of(place.name)}"
+                label = "campus principal" if position == 0 else f"campus {de(place.name)}"
                 self.add_point(
                     structure,
                     f"{name} — {label}",
@@ -709,7 +687,7 @@ class DemoBuilder:
             for place in self.sample(others, antennas[department], lambda p: p.population):
                 self.add_point(
                     structure,
-                    f"{structure.name} — antenne {of(place.name)}",
+                    f"{structure.name} — antenne {de(place.name)}",
                     place,
                     PointKind.BRANCH,
                     [(day, "09:00", "12:00", "") for day in (1, 3)] + [(1, "13:30", "16:30", "")],
@@ -722,7 +700,7 @@ class DemoBuilder:
             place = self.place(insee)
             self.add_point(
                 structure,
-                f"Centre Apec {of(place.name)}",
+                f"Centre Apec {de(place.name)}",
                 place,
                 PointKind.MAIN if position == 0 else PointKind.BRANCH,
                 _office_hours(morning=("09:00", "12:30"), afternoon=("14:00", "18:00")),
@@ -754,11 +732,11 @@ class DemoBuilder:
             for place in self.sample(towns, permanences[department], lambda p: math.sqrt(p.population)):
                 self.add_point(
                     structure,
-                    f"Avenir Actifs — permanence {of(place.name)}",
+                    f"Avenir Actifs — permanence {de(place.name)}",
                     place,
                     PointKind.PERMANENCE,
                     self.permanence_hours(),
-                    host_name=f"Mairie {of(place.name)}",
+                    host_name=f"Mairie {de(place.name)}",
                     by_phone=True,
                     by_video=True,
                     appointment_details="Sur rendez-vous uniquement, par téléphone ou en ligne.",
@@ -780,7 +758,7 @@ class DemoBuilder:
                 )
                 for position, insee in enumerate(communes):
                     place = self.place(insee)
-                    label = name if position == 0 else f"{name} — site {of(place.name)}"
+                    label = name if position == 0 else f"{name} — site {de(place.name)}"
                     self.add_point(
                         structure,
                         label,
@@ -817,11 +795,11 @@ class DemoBuilder:
             for place in self.sample(towns, 1, lambda p: p.population):
                 self.add_point(
                     structure,
-                    f"{structure.name} — permanence {of(place.name)}",
+                    f"{structure.name} — permanence {de(place.name)}",
                     place,
                     PointKind.PERMANENCE,
                     self.permanence_hours(),
-                    host_name=f"Mairie {of(place.name)}",
+                    host_name=f"Mairie {de(place.name)}",
                 )
 
     def build_info_jeunes(self):
@@ -831,7 +809,7 @@ class DemoBuilder:
             towns = self.towns(department, 1500)
             for place in self.sample(towns, per_department[department], lambda p: p.population**0.8):
                 kind = "Bureau Information Jeunesse" if place.population >= 20000 else "Point Information Jeunesse"
-                structure = self.add_structure(f"{kind} {of(place.name)}", "info-jeunes", communes=[place.insee_code])
+                structure = self.add_structure(f"{kind} {de(place.name)}", "info-jeunes", communes=[place.insee_code])
                 hours = [(day, "13:30", "18:00", "") for day in (1, 2, 3, 4)]
                 hours.append((2, "10:00", "12:00", ""))
                 if place.population >= 20000:

@@ -14,19 +14,10 @@ from datetime import time
 from django.conf import settings
 from django.db import transaction
 
+from structures import models
 from structures.demo.builder import SEED, DemoBuilder, Place
 from structures.enums import CommuneKind, PublicationStatus, Recurrence
 from structures.loaders import refresh_statistics
-from structures.models import (
-    Closure,
-    Commune,
-    Network,
-    OpeningHours,
-    Public,
-    ReceptionPoint,
-    ServiceLevel,
-    Structure,
-)
 from structures.signals import mark_data_changed
 from structures.text import normalize
 
@@ -45,8 +36,13 @@ class DemoReport:
     closures: int
 
 
+def provenance(spec):
+    """Every demo record says it is one, and where its data comes from."""
+    return {"last_verified_on": spec.last_verified_on, "is_demo": True, "source": spec.source}
+
+
 def gazetteer_places():
-    communes = Commune.objects.filter(kind=CommuneKind.COMMUNE).order_by("insee_code")
+    communes = models.Commune.objects.filter(kind=CommuneKind.COMMUNE).order_by("insee_code")
     return [
         Place(
             insee_code=commune.insee_code,
@@ -80,10 +76,10 @@ def delete_demo_data():
 
 
 def _delete_demo_data():
-    OpeningHours.objects.filter(point__is_demo=True).delete()
-    Closure.objects.filter(point__is_demo=True).delete()
-    ReceptionPoint.objects.demo().delete()
-    Structure.objects.demo().delete()
+    models.OpeningHours.objects.filter(point__is_demo=True).delete()
+    models.Closure.objects.filter(point__is_demo=True).delete()
+    models.ReceptionPoint.objects.demo().delete()
+    models.Structure.objects.demo().delete()
 
 
 def _time(value):
@@ -117,9 +113,9 @@ def load_demo_data(scale=1, seed=SEED):
     """Replace the demo data with the data set for `seed`, its points multiplied by `scale`."""
     if scale < 1:
         raise DemoDataError("L'option --scale doit être un entier supérieur ou égal à 1.")
-    networks = dict(Network.objects.values_list("slug", "pk"))
-    publics = dict(Public.objects.values_list("slug", "pk"))
-    levels = dict(ServiceLevel.objects.values_list("level", "pk"))
+    networks = dict(models.Network.objects.values_list("slug", "pk"))
+    publics = dict(models.Public.objects.values_list("slug", "pk"))
+    levels = dict(models.ServiceLevel.objects.values_list("level", "pk"))
     places = gazetteer_places()
     if not networks or not publics or not levels or not places:
         raise DemoDataError("Les référentiels ne sont pas chargés : lancez d'abord « manage.py load_reference_data ».")
@@ -127,9 +123,9 @@ def load_demo_data(scale=1, seed=SEED):
     structure_specs, point_specs = DemoBuilder(places, seed=seed).build()
     delete_demo_data()
 
-    Structure.objects.bulk_create(
+    models.Structure.objects.bulk_create(
         [
-            Structure(
+            models.Structure(
                 name=spec.name,
                 slug=spec.slug,
                 search_text=normalize(spec.name),
@@ -141,15 +137,13 @@ def load_demo_data(scale=1, seed=SEED):
                 label_start=spec.label_start,
                 label_end=spec.label_end,
                 status=PublicationStatus.PUBLISHED,
-                last_verified_on=spec.last_verified_on,
-                is_demo=True,
-                source=spec.source,
+                **provenance(spec),
             )
             for spec in structure_specs
         ],
         batch_size=BATCH_SIZE,
     )
-    structure_ids = dict(Structure.objects.demo().values_list("slug", "pk"))
+    structure_ids = dict(models.Structure.objects.demo().values_list("slug", "pk"))
     structure_names = {spec.slug: spec.name for spec in structure_specs}
     _save_structure_relations(structure_specs, structure_ids, publics, levels)
 
@@ -159,7 +153,7 @@ def load_demo_data(scale=1, seed=SEED):
     for copy in range(scale):
         points, hours, closures = [], [], []
         for spec in point_specs:
-            point = ReceptionPoint(
+            point = models.ReceptionPoint(
                 structure_id=structure_ids[spec.structure],
                 name=spec.name,
                 slug=spec.slug,
@@ -183,9 +177,7 @@ def load_demo_data(scale=1, seed=SEED):
                 accessibility=spec.accessibility,
                 accessibility_details=spec.accessibility_details,
                 is_published=spec.is_published,
-                last_verified_on=spec.last_verified_on,
-                is_demo=True,
-                source=spec.source,
+                **provenance(spec),
             )
             if copy:
                 # Load-test copies: same structure and schedule, another commune of the department.
@@ -197,10 +189,10 @@ def load_demo_data(scale=1, seed=SEED):
                 point.geo_precision = "commune"
             point.sync_derived_fields(structure_name=structure_names[spec.structure])
             points.append(point)
-        ReceptionPoint.objects.bulk_create(points, batch_size=BATCH_SIZE)
+        models.ReceptionPoint.objects.bulk_create(points, batch_size=BATCH_SIZE)
         for point, spec in zip(points, point_specs, strict=True):
             hours.extend(
-                OpeningHours(
+                models.OpeningHours(
                     point_id=point.pk,
                     weekday=day,
                     opens=_time(opens),
@@ -211,7 +203,7 @@ def load_demo_data(scale=1, seed=SEED):
                 for day, opens, closes, note, *recurrence in spec.hours
             )
             closures.extend(
-                Closure(
+                models.Closure(
                     point_id=point.pk,
                     starts_on=starts,
                     ends_on=ends,
@@ -221,8 +213,8 @@ def load_demo_data(scale=1, seed=SEED):
                 )
                 for starts, ends, message, opens, closes in spec.closures
             )
-        OpeningHours.objects.bulk_create(hours, batch_size=BATCH_SIZE)
-        Closure.objects.bulk_create(closures, batch_size=BATCH_SIZE)
+        models.OpeningHours.objects.bulk_create(hours, batch_size=BATCH_SIZE)
+        models.Closure.objects.bulk_create(closures, batch_size=BATCH_SIZE)
         report.points += len(points)
         report.opening_hours += len(hours)
         report.closures += len(closures)
@@ -233,10 +225,10 @@ def load_demo_data(scale=1, seed=SEED):
 
 def _save_structure_relations(specs, structure_ids, publics, levels):
     through = {
-        "publics": (Structure.publics.through, "public_id"),
-        "levels": (Structure.levels.through, "servicelevel_id"),
-        "departments": (Structure.competence_departments.through, "department_id"),
-        "communes": (Structure.competence_communes.through, "commune_id"),
+        "publics": (models.Structure.publics.through, "public_id"),
+        "levels": (models.Structure.levels.through, "servicelevel_id"),
+        "departments": (models.Structure.competence_departments.through, "department_id"),
+        "communes": (models.Structure.competence_communes.through, "commune_id"),
     }
     lookups = {"publics": publics.__getitem__, "levels": levels.__getitem__}
     for attribute, (model, column) in through.items():

@@ -1,13 +1,5 @@
-"""Import and export of structures, reception points and opening hours (django-import-export).
-
-Column names are stable and documented in the README (« Import et export »). A file is always
-read first as a dry run that changes nothing and lists every rejected row with its line number
-and the reason in French; applying it is all or nothing (one transaction, rolled back at the
-first rejected row). Unchanged rows are skipped, so re-importing the same file changes nothing,
-and an export re-imports to an identical database.
-
-Order for a whole registry: structures, then points, then hours (each names the previous one).
-"""
+"""What every import shares: columns named in French, problems reported by line, all or nothing
+(see structures/imports/__init__.py)."""
 
 from dataclasses import dataclass
 

@@ -1,11 +1,14 @@
-"""What every record shares: timestamps, and the version of the public data."""
+"""What every record shares: timestamps, provenance, rights, and the version of the public data."""
 
 from datetime import UTC, datetime
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+
+from structures.validators import validate_not_in_future
 
 
 class TimeStampedModel(models.Model):
@@ -14,6 +17,39 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Provenance(models.Model):
+    """Where a record comes from and who last checked it (structures and reception points)."""
+
+    last_verified_on = models.DateField(
+        "dernière vérification le", null=True, blank=True, validators=[validate_not_in_future]
+    )
+    last_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vérifié par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_demo = models.BooleanField(
+        "donnée de démonstration",
+        default=False,
+        help_text="Fiche fictive ou d'illustration, pas une donnée officielle.",
+    )
+    source = models.CharField("source de la donnée", max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def import_export_permissions(model_name, things):
+    """Import and export are rights of their own (structures/roles.py)."""
+    return [
+        (f"import_{model_name}", f"Peut importer des {things}"),
+        (f"export_{model_name}", f"Peut exporter des {things}"),
+    ]
 
 
 class Version(NamedTuple):

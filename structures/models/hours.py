@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from structures.enums import Recurrence, Weekday
 from structures.hours.formats import clock_span
+from structures.models.base import import_export_permissions
 
 
 class OpeningHours(models.Model):
@@ -30,11 +31,7 @@ class OpeningHours(models.Model):
     class Meta:
         verbose_name = "créneau d'ouverture"
         verbose_name_plural = "horaires d'ouverture"
-        # Import and export are rights of their own (structures/roles.py).
-        permissions = [
-            ("import_openinghours", "Peut importer des horaires d'ouverture"),
-            ("export_openinghours", "Peut exporter des horaires d'ouverture"),
-        ]
+        permissions = import_export_permissions("openinghours", "horaires d'ouverture")
         ordering = ["point", "weekday", "opens"]
         constraints = [
             models.CheckConstraint(condition=Q(opens__lt=models.F("closes")), name="hours_opens_before_closes"),

@@ -1,6 +1,5 @@
 """Reception points (« lieux d'accueil ») and the queries the public site makes on them."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -24,7 +23,7 @@ from structures.geo import (
     unit_vector,
 )
 from structures.hours.sql import open_at_condition
-from structures.models.base import TimeStampedModel
+from structures.models.base import Provenance, TimeStampedModel, import_export_permissions
 from structures.models.hours import Closure, OpeningHours
 from structures.models.structure import Structure, WordsQuerySet, effective, stale_q
 from structures.models.territory import Commune
@@ -35,7 +34,6 @@ from structures.validators import (
     is_inside_region,
     is_postal_code,
     validate_french_phone,
-    validate_not_in_future,
     validate_postal_code,
 )
 
@@ -159,7 +157,7 @@ class ReceptionPointQuerySet(WordsQuerySet):
         return self.filter(open_at_condition(moment, closures, slots))
 
 
-class ReceptionPoint(TimeStampedModel):
+class ReceptionPoint(Provenance, TimeStampedModel):
     """A place where the public is received (« lieu d'accueil »)."""
 
     structure = models.ForeignKey(Structure, verbose_name="structure", on_delete=models.CASCADE, related_name="points")
@@ -231,23 +229,6 @@ class ReceptionPoint(TimeStampedModel):
         help_text="À renseigner seulement s'ils diffèrent de ceux de la structure.",
     )
     is_published = models.BooleanField("publié", default=False)
-    last_verified_on = models.DateField(
-        "dernière vérification le", null=True, blank=True, validators=[validate_not_in_future]
-    )
-    last_verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="vérifié par",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    is_demo = models.BooleanField(
-        "donnée de démonstration",
-        default=False,
-        help_text="Fiche fictive ou d'illustration, pas une donnée officielle.",
-    )
-    source = models.CharField("source de la donnée", max_length=300, blank=True)
 
     objects = ReceptionPointQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["search_text", "unit_x", "unit_y", "unit_z", "lat_band"])
@@ -255,11 +236,7 @@ class ReceptionPoint(TimeStampedModel):
     class Meta:
         verbose_name = "lieu d'accueil"
         verbose_name_plural = "lieux d'accueil"
-        # Import and export are rights of their own (structures/roles.py).
-        permissions = [
-            ("import_receptionpoint", "Peut importer des lieux d'accueil"),
-            ("export_receptionpoint", "Peut exporter des lieux d'accueil"),
-        ]
+        permissions = import_export_permissions("receptionpoint", "lieux d'accueil")
         ordering = ["name"]
         indexes = [
             # The distance index: a circle is a few range scans on (lat_band, longitude). The other

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -15,13 +14,12 @@ from structures.enums import (
     LabelStatus,
     PublicationStatus,
 )
-from structures.models.base import TimeStampedModel
+from structures.models.base import Provenance, TimeStampedModel, import_export_permissions
 from structures.models.territory import Commune, Department
 from structures.models.vocabularies import Network, Public, ServiceLevel
 from structures.text import normalize
 from structures.validators import (
     validate_french_phone,
-    validate_not_in_future,
     validate_siret,
 )
 
@@ -113,7 +111,7 @@ def stale_q():
     return Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=limit)
 
 
-class Structure(TimeStampedModel):
+class Structure(Provenance, TimeStampedModel):
     """A member structure of the SPRO (« structure membre »)."""
 
     name = models.CharField("nom", max_length=200)
@@ -150,23 +148,6 @@ class Structure(TimeStampedModel):
     status = models.CharField(
         "statut de publication", max_length=20, choices=PublicationStatus, default=PublicationStatus.DRAFT
     )
-    last_verified_on = models.DateField(
-        "dernière vérification le", null=True, blank=True, validators=[validate_not_in_future]
-    )
-    last_verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="vérifiée par",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    is_demo = models.BooleanField(
-        "donnée de démonstration",
-        default=False,
-        help_text="Fiche fictive ou d'illustration, pas une donnée officielle.",
-    )
-    source = models.CharField("source de la donnée", max_length=300, blank=True)
 
     objects = StructureQuerySet.as_manager()
     # Who changed what and when, with the previous values (restorable from the admin).
@@ -175,11 +156,7 @@ class Structure(TimeStampedModel):
     class Meta:
         verbose_name = "structure"
         verbose_name_plural = "structures"
-        # Import and export are rights of their own (structures/roles.py).
-        permissions = [
-            ("import_structure", "Peut importer des structures"),
-            ("export_structure", "Peut exporter des structures"),
-        ]
+        permissions = import_export_permissions("structure", "structures")
         ordering = ["name"]
         indexes = [
             models.Index(fields=["search_text"], name="structure_search_text_idx"),

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
-from structures.demo.builder import FRANCE_TRAVAIL_CSV, MISSIONS_LOCALES_CSV, agency_label, of, tidy_case
+from structures.demo.builder import FRANCE_TRAVAIL_CSV, MISSIONS_LOCALES_CSV, agency_label, tidy_case
 from structures.demo.writer import load_demo_data
 from structures.enums import Circle, GeoPrecision, LabelStatus, Recurrence
 from structures.geo import great_circle_km
@@ -17,6 +17,7 @@ from structures.models import (
     ReceptionPoint,
     Structure,
 )
+from structures.text import de
 from tests.structures.factories import ReceptionPointFactory
 
 pytestmark = pytest.mark.django_db
@@ -217,21 +218,6 @@ def test_tidy_case(raw, expected):
 
 
 @pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("Lyon", "de Lyon"),
-        ("Ambert", "d'Ambert"),
-        ("Le Teil", "du Teil"),
-        ("Les Abrets en Dauphiné", "des Abrets en Dauphiné"),
-        ("La Tour-du-Pin", "de La Tour-du-Pin"),
-        ("Échirolles", "d'Échirolles"),
-    ],
-)
-def test_of(name, expected):
-    assert of(name) == expected
-
-
-@pytest.mark.parametrize(
     ("source", "insee_code", "expected"),
     [
         ("ST FLOUR", "15187", "Saint-Flour"),
@@ -245,3 +231,21 @@ def test_agency_label(source, insee_code, expected):
 
     place = next(p for p in gazetteer_places() if p.insee_code == insee_code)
     assert agency_label(source, place) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Lyon", "de Lyon"),
+        ("Ambert", "d'Ambert"),
+        ("Le Teil", "du Teil"),
+        ("Les Abrets en Dauphiné", "des Abrets en Dauphiné"),
+        ("La Tour-du-Pin", "de la Tour-du-Pin"),
+        ("L'Isle-d'Abeau", "de l'Isle-d'Abeau"),
+        ("Échirolles", "d'Échirolles"),
+        ("Yssingeaux", "d'Yssingeaux"),
+    ],
+)
+def test_demo_names_say_de_as_french_does(name, expected):
+    # The builder names places with structures.text.de, the rule of the public pages too.
+    assert de(name) == expected
