@@ -6,26 +6,27 @@ from django.urls import reverse
 from structures.models import Network, ReceptionPoint, Structure
 
 
-class PointSitemap(Sitemap):
+class PublishedSitemap(Sitemap):
+    """The published records of a model, with the time of their last change."""
+
     changefreq = "weekly"
+    model = None
+
+    def items(self):
+        return self.model.objects.published().order_by("pk").only("slug", "updated_at")
+
+    def lastmod(self, record):
+        return record.updated_at
+
+
+class PointSitemap(PublishedSitemap):
+    model = ReceptionPoint
     priority = 0.8
 
-    def items(self):
-        return ReceptionPoint.objects.published().order_by("pk").only("slug", "updated_at")
 
-    def lastmod(self, point):
-        return point.updated_at
-
-
-class StructureSitemap(Sitemap):
-    changefreq = "weekly"
+class StructureSitemap(PublishedSitemap):
+    model = Structure
     priority = 0.6
-
-    def items(self):
-        return Structure.objects.published().order_by("pk").only("slug", "updated_at")
-
-    def lastmod(self, structure):
-        return structure.updated_at
 
 
 class NetworkSitemap(Sitemap):

@@ -2,70 +2,47 @@
 
 from django.contrib import admin
 
-from structures.enums import Circle
-from structures.models import stale_q
+
+class QuerySetMethodFilter(admin.SimpleListFilter):
+    """A list filter whose every choice is a QuerySet method: (value in the address, label, method)."""
+
+    options = []
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for value, label, _ in self.options]
+
+    def queryset(self, request, queryset):
+        method = {value: method for value, _, method in self.options}.get(self.value())
+        return getattr(queryset, method)() if method else queryset
 
 
-class LabelFilter(admin.SimpleListFilter):
+class LabelFilter(QuerySetMethodFilter):
     title = "label régional"
     parameter_name = "label"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("valide", "En cours de validité"),
-            ("expire-bientot", "Expire dans les 60 jours"),
-            ("expire", "Expiré ou retiré"),
-            ("sans-objet", "Sans objet (cercles 1 et 2)"),
-        ]
-
-    def queryset(self, request, queryset):
-        match self.value():
-            case "valide":
-                return queryset.label_valid()
-            case "expire-bientot":
-                return queryset.label_expiring()
-            case "expire":
-                return queryset.label_expired()
-            case "sans-objet":
-                return queryset.exclude(network__circle=Circle.LABELLED)
-        return queryset
+    options = [
+        ("valide", "En cours de validité", "label_valid"),
+        ("expire-bientot", "Expire dans les 60 jours", "label_expiring"),
+        ("expire", "Expiré ou retiré", "label_expired"),
+        ("sans-objet", "Sans objet (cercles 1 et 2)", "not_labelled"),
+    ]
 
 
-class StaleFilter(admin.SimpleListFilter):
+class StaleFilter(QuerySetMethodFilter):
     title = "vérification"
     parameter_name = "verification"
-
-    def lookups(self, request, model_admin):
-        return [("ancienne", "Non vérifié depuis plus de 12 mois"), ("recente", "Vérifié dans les 12 derniers mois")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "ancienne":
-            return queryset.filter(stale_q())
-        if self.value() == "recente":
-            return queryset.exclude(stale_q())
-        return queryset
+    options = [
+        ("ancienne", "Non vérifié depuis plus de 12 mois", "stale"),
+        ("recente", "Vérifié dans les 12 derniers mois", "recently_verified"),
+    ]
 
 
-class CompletenessFilter(admin.SimpleListFilter):
+class CompletenessFilter(QuerySetMethodFilter):
     title = "complétude"
     parameter_name = "completude"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("incomplet", "Incomplet (un des manques ci-dessous)"),
-            ("sans-telephone", "Sans téléphone"),
-            ("sans-horaires", "Sans horaires"),
-            ("sans-accessibilite", "Accessibilité non renseignée"),
-            ("position-commune", "Position au centre de la commune"),
-        ]
-
-    def queryset(self, request, queryset):
-        methods = {
-            "incomplet": "incomplete",
-            "sans-telephone": "without_phone",
-            "sans-horaires": "without_hours",
-            "sans-accessibilite": "without_accessibility",
-            "position-commune": "commune_precision",
-        }
-        method = methods.get(self.value())
-        return getattr(queryset, method)() if method else queryset
+    options = [
+        ("incomplet", "Incomplet (un des manques ci-dessous)", "incomplete"),
+        ("sans-telephone", "Sans téléphone", "without_phone"),
+        ("sans-horaires", "Sans horaires", "without_hours"),
+        ("sans-accessibilite", "Accessibilité non renseignée", "without_accessibility"),
+        ("position-commune", "Position au centre de la commune", "commune_precision"),
+    ]

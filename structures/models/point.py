@@ -25,7 +25,7 @@ from structures.geo import (
 from structures.hours.sql import open_at_condition
 from structures.models.base import Provenance, TimeStampedModel, import_export_permissions
 from structures.models.hours import Closure, OpeningHours
-from structures.models.structure import Structure, WordsQuerySet, effective, stale_q
+from structures.models.structure import DirectoryQuerySet, Structure, effective
 from structures.models.territory import Commune
 from structures.models.vocabularies import Public, ServiceLevel
 from structures.nearest import COUNT_CAP, NearestResults
@@ -38,7 +38,7 @@ from structures.validators import (
 )
 
 
-class ReceptionPointQuerySet(WordsQuerySet):
+class ReceptionPointQuerySet(DirectoryQuerySet):
     def nearest(self, latitude, longitude, radius_km, rows=None, cap=COUNT_CAP):
         """These points, nearest first within `radius_km`, as a lazy sequence to paginate
         (structures/nearest.py); `rows` adds what each result fetches with it."""
@@ -47,12 +47,6 @@ class ReceptionPointQuerySet(WordsQuerySet):
     def published(self):
         """Points the public may see: published, of a structure the public may see."""
         return self.filter(is_published=True, structure__in=Structure.objects.published())
-
-    def demo(self):
-        return self.filter(is_demo=True)
-
-    def stale(self):
-        return self.filter(stale_q())
 
     def without_phone(self):
         return self.filter(phone="")

@@ -43,13 +43,24 @@ def every_word(field, words):
     return condition
 
 
-class WordsQuerySet(models.QuerySet):
+class DirectoryQuerySet(models.QuerySet):
+    """What structures and reception points are both asked: their words, their provenance."""
+
     def matching(self, words):
         """Records whose normalised name (and commune, for a point) holds every one of `words`."""
         return self.filter(every_word("search_text", words))
 
+    def demo(self):
+        return self.filter(is_demo=True)
 
-class StructureQuerySet(WordsQuerySet):
+    def stale(self):
+        return self.filter(stale_q())
+
+    def recently_verified(self):
+        return self.exclude(stale_q())
+
+
+class StructureQuerySet(DirectoryQuerySet):
     def published(self):
         """Structures the public may see: published, and for circle 3 a label still in force.
 
@@ -61,9 +72,6 @@ class StructureQuerySet(WordsQuerySet):
         return self.filter(status=PublicationStatus.PUBLISHED).filter(
             ~Q(network__circle=Circle.LABELLED) | label_in_force
         )
-
-    def demo(self):
-        return self.filter(is_demo=True)
 
     def label_valid(self):
         """Circle-3 structures whose label is in force for more than LABEL_WARNING_DAYS."""
@@ -91,8 +99,9 @@ class StructureQuerySet(WordsQuerySet):
             Q(label_status=LabelStatus.GRANTED, label_end__lt=today) | Q(label_status=LabelStatus.WITHDRAWN)
         )
 
-    def stale(self):
-        return self.filter(stale_q())
+    def not_labelled(self):
+        """Circles 1 and 2: members by law, without a label."""
+        return self.exclude(network__circle=Circle.LABELLED)
 
     def serving_public(self, slug):
         """Structures serving a public; a structure open to everyone (« tout public ») serves every public."""
