@@ -36,6 +36,19 @@ class DemoReport:
     closures: int
 
 
+# The fields of the builder's specs that are the model's own, under the same name.
+STRUCTURE_FIELDS = ("name", "slug", "description", "phone", "email", "label_status", "label_start", "label_end")
+POINT_FIELDS = (
+    "name", "slug", "kind", "host_name", "address", "address_complement", "postal_code", "latitude", "longitude",
+    "geo_precision", "phone", "email", "walk_in", "by_appointment", "appointment_details", "on_site", "by_phone",
+    "by_video", "accessibility", "accessibility_details", "is_published",
+)  # fmt: skip
+
+
+def copied(spec, names):
+    return {name: getattr(spec, name) for name in names}
+
+
 def provenance(spec):
     """Every demo record says it is one, and where its data comes from."""
     return {"last_verified_on": spec.last_verified_on, "is_demo": True, "source": spec.source}
@@ -126,16 +139,9 @@ def load_demo_data(scale=1, seed=SEED):
     models.Structure.objects.bulk_create(
         [
             models.Structure(
-                name=spec.name,
-                slug=spec.slug,
+                **copied(spec, STRUCTURE_FIELDS),
                 search_text=normalize(spec.name),
                 network_id=networks[spec.network],
-                description=spec.description,
-                phone=spec.phone,
-                email=spec.email,
-                label_status=spec.label_status,
-                label_start=spec.label_start,
-                label_end=spec.label_end,
                 status=PublicationStatus.PUBLISHED,
                 **provenance(spec),
             )
@@ -154,29 +160,9 @@ def load_demo_data(scale=1, seed=SEED):
         points, hours, closures = [], [], []
         for spec in point_specs:
             point = models.ReceptionPoint(
+                **copied(spec, POINT_FIELDS),
                 structure_id=structure_ids[spec.structure],
-                name=spec.name,
-                slug=spec.slug,
-                kind=spec.kind,
-                host_name=spec.host_name,
-                address=spec.address,
-                address_complement=spec.address_complement,
-                postal_code=spec.postal_code,
                 commune_id=spec.commune,
-                latitude=spec.latitude,
-                longitude=spec.longitude,
-                geo_precision=spec.geo_precision,
-                phone=spec.phone,
-                email=spec.email,
-                walk_in=spec.walk_in,
-                by_appointment=spec.by_appointment,
-                appointment_details=spec.appointment_details,
-                on_site=spec.on_site,
-                by_phone=spec.by_phone,
-                by_video=spec.by_video,
-                accessibility=spec.accessibility,
-                accessibility_details=spec.accessibility_details,
-                is_published=spec.is_published,
                 **provenance(spec),
             )
             if copy:
