@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from annuaire import data_inclusion
+from annuaire.competence import competent_places
 from annuaire.filters import StructureFilterSet
 from annuaire.openapi import openapi_document
 from annuaire.opendata import (
@@ -29,11 +30,12 @@ from annuaire.opendata import (
     next_link,
     open_data,
 )
-from annuaire.places import CANDIDATES_SHOWN, resolve
+from annuaire.places import CANDIDATES_SHOWN, gazetteer, resolve
 from annuaire.search import paginate_results, run_search
 from annuaire.shapes import context
 from annuaire.shapes.directory import (
     COMMUNE,
+    COMPETENT_PLACE,
     NETWORK,
     OUTSIDE_PLACE,
     PLACE,
@@ -43,8 +45,9 @@ from annuaire.shapes.directory import (
     point_feature,
     point_url,
 )
+from structures.enums import CommuneKind
 from structures.geo import great_circle_km
-from structures.models import Network, ReceptionPoint, ReceptionPointQuerySet, Structure
+from structures.models import Commune, Network, ReceptionPoint, ReceptionPointQuerySet, Structure
 from structures.text import normalize
 from structures.validators import is_insee_code
 
@@ -73,7 +76,11 @@ def points(request):
     if outcome.errors:
         return search_errors(outcome)
     place = outcome.place
-    shape_context = context(request, distance=lambda point: nearest_distance(place, point) if place else None)
+    shape_context = context(
+        request,
+        distance=lambda point: nearest_distance(place, point) if place else None,
+        competence=outcome.competence,
+    )
     if place is None:
         items, more = keyset_page(
             outcome.scope.for_open_data(), listing.cleaned_data["curseur"], listing.cleaned_data["par_page"]
@@ -272,6 +279,23 @@ def communes(request):
     places = ([resolution.place] if resolution.place else []) + resolution.candidates
     shape_context = context(request)
     return json_response({"results": [COMMUNE.serialize(place, shape_context) for place in places[:CANDIDATES_SHOWN]]})
+
+
+@open_data()
+def commune_competences(request, insee_code):
+    """Network by network, the structures competent for a commune and their nearest place."""
+    commune = Commune.objects.filter(insee_code=insee_code, kind=CommuneKind.COMMUNE).first()
+    if commune is None:
+        return json_error(f"Aucune commune de la région n'a le code INSEE « {insee_code[:10]} ».", status=404)
+    _, places = competent_places(commune)
+    shape_context = context(request)
+    place = gazetteer().communes[commune.insee_code].place()
+    return json_response(
+        {
+            "commune": PLACE.serialize(place, shape_context),
+            "results": [COMPETENT_PLACE.serialize(competent, shape_context) for competent in places],
+        }
+    )
 
 
 # Map of the results page: only what a marker needs (the open-data GeoJSON has every field).

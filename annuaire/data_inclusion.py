@@ -197,11 +197,16 @@ def point_field(field):
 
 
 def eligible_area(point, context):
-    """Competence communes, else competence departments, else the point's department."""
+    """The structure's area of competence as the schema's codes: departments, intercommunalities
+    (SIREN) and communes (INSEE); with communes taken out, every commune of the area; without an
+    area, the point's department."""
     structure = point.structure
-    communes = sorted(commune.insee_code for commune in structure.competence_communes.all())
-    departments = sorted(department.code for department in structure.competence_departments.all())
-    return communes or departments or [point.commune.department_id]
+    if structure.excluded_communes.all():
+        return sorted(structure.area_communes().values_list("insee_code", flat=True))
+    area = sorted(department.code for department in structure.competence_departments.all())
+    area += sorted(epci.code for epci in structure.competence_epcis.all())
+    area += sorted(commune.insee_code for commune in structure.competence_communes.all())
+    return area or [point.commune.department_id]
 
 
 def service_publics(publics):
@@ -281,7 +286,12 @@ def services(absolute):
     """One service per published point and level of service it offers (level 1 at least: every
     SPRO place gives a first level of information)."""
     shape_context = context(absolute=absolute)
-    rows = published_points().prefetch_related("structure__competence_communes", "structure__competence_departments")
+    rows = published_points().prefetch_related(
+        "structure__competence_communes",
+        "structure__competence_departments",
+        "structure__competence_epcis",
+        "structure__excluded_communes",
+    )
     for point in rows.order_by("pk").iterator(chunk_size=500):
         publics = effective(point.publics.all(), point.structure.publics.all())
         levels = {level.level for level in effective(point.levels.all(), point.structure.levels.all())} | {1}

@@ -139,6 +139,11 @@ class PointFilterSet(django_filters.FilterSet):
     ouvert = YesFilter(
         label="Ouvert maintenant", method="filter_open_now", help_text="Ouvert maintenant (heure de Paris)"
     )
+    competent = YesFilter(
+        label="Seulement les structures compétentes pour ma commune",
+        method="filter_competent",
+        help_text="Structures compétentes pour la commune cherchée (sa Mission Locale, son CIO, son agence France Travail…)",
+    )
 
     def filter_public(self, queryset, name, value):
         return queryset.serving_public(value)
@@ -152,6 +157,10 @@ class PointFilterSet(django_filters.FilterSet):
     # django-filter calls method filters with False too (an unchecked box): no filter then.
     def filter_accessible(self, queryset, name, value):
         return queryset.filter(accessibility="accessible") if value else queryset
+
+    def filter_competent(self, queryset, name, value):
+        """Applied by the search, which knows the commune (annuaire.search.run_search)."""
+        return queryset
 
     def filter_open_now(self, queryset, name, value):
         return queryset.open_at() if value else queryset

@@ -7,6 +7,7 @@ answer against it, and send it thousands of generated requests (schemathesis).
 
 from annuaire import data_inclusion
 from annuaire.shapes import directory, parameters
+from structures.validators import INSEE_CODE_PATTERN
 
 LICENCE = {
     "name": "Licence Ouverte / Open Licence 2.0 (Etalab)",
@@ -116,6 +117,13 @@ SCHEMAS = {
         "DataInclusionService", "Services au schéma data·inclusion v1 : un par lieu et niveau de service."
     ),  # fmt: skip
     "CommuneList": closed({"results": array_of("Commune")}),
+    "CompetentPlace": directory.COMPETENT_PLACE.schema(),
+    "CommuneCompetences": closed(
+        {
+            "commune": ref("Place"),
+            "results": array_of("CompetentPlace", "Réseau par réseau, les structures compétentes."),
+        }
+    ),
     "CommuneError": closed({"error": MESSAGE}),
     "Error": closed(
         {
@@ -159,6 +167,7 @@ def operation(operation_id, summary, parameters, description, media, schema, err
 
 CSV = {"type": "string", "description": "CSV en UTF-8 avec BOM, une ligne d'en-tête : les champs du JSON."}
 SLUG = [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}}]
+INSEE = [{"name": "insee_code", "in": "path", "required": True, "schema": {"type": "string", "pattern": INSEE_CODE_PATTERN}}]  # fmt: skip
 JSON, GEOJSON, TEXT_CSV = "application/json", "application/geo+json", "text/csv"
 POINT_PAGE = parameters.openapi_parameters(*parameters.POINT_PAGE)
 POINT_EXPORT = parameters.openapi_parameters(*parameters.POINT_EXPORT)
@@ -174,6 +183,7 @@ OPERATIONS = {
     "/structures": ("listStructures", "Structures membres (curseur)", STRUCTURE_PAGE, "Une page de structures.", JSON, ref("StructurePage")),
     "/structures.csv": ("exportStructuresCSV", "Toutes les structures qui répondent aux filtres, en CSV", STRUCTURE_CSV, "Les structures.", TEXT_CSV, CSV),
     "/structures/{slug}": ("getStructure", "Une structure", SLUG, "La structure.", JSON, ref("Structure"), (404,)),
+    "/communes/{insee_code}/competences": ("communeCompetences", "Qui est compétent pour une commune : réseau par réseau, la structure et son lieu le plus proche", INSEE, "Les structures compétentes.", JSON, ref("CommuneCompetences"), (404,)),
     "/reseaux": ("listNetworks", "Les réseaux du SPRO", [], "Les réseaux.", JSON, ref("NetworkList"), ()),
     "/data-inclusion/structures.json": ("dataInclusionStructures", "Structures au schéma national data·inclusion", [], "Les structures.", JSON, ref("DataInclusionStructures"), ()),
     "/data-inclusion/services.json": ("dataInclusionServices", "Services au schéma national data·inclusion", [], "Les services.", JSON, ref("DataInclusionServices"), ()),

@@ -8,10 +8,12 @@ points that pass the filters, nearest first, 20 to a page.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Q
 
+from annuaire.competence import competence_for
 from annuaire.filters import PointFilterSet
 from annuaire.forms import RADIUS_CHOICES, SearchForm
 from annuaire.places import Resolution, resolve
@@ -43,6 +45,10 @@ class ResultRow:
     point: ReceptionPoint
     distance_km: float | None
     opening: object
+    # Competent for the searched commune (True), of a network with sectors that covers other
+    # communes (False), or neither (None); and what the card says of it.
+    competent: bool | None = None
+    badge: str = ""
 
     @property
     def distance_label(self):
@@ -81,13 +87,26 @@ class SearchOutcome:
     def place(self):
         return self.resolution.place
 
+    @cached_property
+    def competence(self):
+        """Who is competent for the searched commune (annuaire.competence), when there is one: one
+        query, made only by what uses it (the list and the API, not the map)."""
+        return competence_for(self.resolution.commune)
+
     def results(self, rows=None):
         """The results to paginate: nearest first around a place, else in a stable order."""
         page = self.form.cleaned_data["page"]
         if self.place is None:
             return self.filtered.order_by("structure__name", "kind", "name", "pk")
+        # The points of the structures competent for the commune come first (then by distance).
+        first = Q(structure_id__in=self.competence.ids) if self.competence and self.competence.ids else None
         return self.filtered.nearest(
-            self.place.latitude, self.place.longitude, self.search_radius_km, rows=rows, cap=count_cap(page)
+            self.place.latitude,
+            self.place.longitude,
+            self.search_radius_km,
+            rows=rows,
+            cap=count_cap(page),
+            first=first,
         )
 
     def paginate(self):
@@ -96,7 +115,7 @@ class SearchOutcome:
             self, self.results(rows=ReceptionPointQuerySet.for_results), self.form.cleaned_data["page"]
         ):
             return self
-        self.rows = to_rows(self.page.object_list if self.page else [], self.place)
+        self.rows = to_rows(self.page.object_list if self.page else [], self.place, self.competence)
         if self.count == 0:
             add_way_out(self, self.filtered, self.place)
         return self
@@ -134,12 +153,16 @@ class SearchOutcome:
         return self.place.name
 
 
-def to_rows(points, place):
+def to_rows(points, place, competence=None):
     rows = []
     for point in points:
         distance = great_circle_km(place.latitude, place.longitude, point.latitude, point.longitude) if place else None
         opening = opening_state(point.opening_hours.all(), point.closures.all())
-        rows.append(ResultRow(point, distance, opening))
+        row = ResultRow(point, distance, opening)
+        if competence is not None:
+            row.competent = competence.of(point)
+            row.badge = competence.badge(point) if row.competent else ""
+        rows.append(row)
     return rows
 
 
@@ -183,6 +206,13 @@ def run_search(params):
         outcome.scope = outcome.filtered = queryset.none()
         add_remote_options(outcome, filterset.qs, None)
         return outcome
+    if filterset.form.cleaned_data.get("competent"):
+        if outcome.competence is None:
+            outcome.errors.append(
+                "Pour ne garder que les structures compétentes pour votre commune, indiquez votre commune."
+            )
+            return outcome
+        queryset = queryset.filter(structure_id__in=outcome.competence.ids)
     queryset = queryset.matching(resolution.name_words)
     if place is not None and place.kind == "departement":
         queryset = queryset.filter(commune__department=place.department)

@@ -3,7 +3,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from structures.models import Network, ReceptionPoint, Structure
+from structures.enums import CommuneKind
+from structures.models import Commune, Network, ReceptionPoint, Structure
 
 
 class PublishedSitemap(Sitemap):
@@ -37,6 +38,19 @@ class NetworkSitemap(Sitemap):
         return Network.objects.order_by("pk")
 
 
+class CommuneSitemap(Sitemap):
+    """« Qui est compétent pour ma commune ? », one page per commune."""
+
+    changefreq = "monthly"
+    priority = 0.4
+
+    def items(self):
+        return Commune.objects.filter(kind=CommuneKind.COMMUNE).order_by("pk").only("insee_code")
+
+    def location(self, commune):
+        return reverse("annuaire:commune", args=[commune.insee_code])
+
+
 class PageSitemap(Sitemap):
     changefreq = "daily"
     priority = 1.0
@@ -48,4 +62,10 @@ class PageSitemap(Sitemap):
         return reverse(name)
 
 
-SITEMAPS = {"pages": PageSitemap, "reseaux": NetworkSitemap, "structures": StructureSitemap, "lieux": PointSitemap}
+SITEMAPS = {
+    "pages": PageSitemap,
+    "reseaux": NetworkSitemap,
+    "structures": StructureSitemap,
+    "lieux": PointSitemap,
+    "communes": CommuneSitemap,
+}

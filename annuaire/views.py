@@ -4,12 +4,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
+from annuaire.competence import competent_places
 from annuaire.helper import FIRST_LEVEL, QUESTIONS, recommend
 from annuaire.helper_forms import HelperForm
 from annuaire.reports import ErrorReportForm, rate_limited
 from annuaire.search import distance_label, run_search, to_rows
 from annuaire.structured_data import point_json_ld, qr_code_svg
-from structures.models import Department, ErrorReport, Network, ReceptionPoint, Structure
+from structures.enums import CommuneKind
+from structures.models import Commune, Department, ErrorReport, Network, ReceptionPoint, Structure
+from structures.validators import is_insee_code
 
 NEARBY_KM = 20
 NEARBY_SHOWN = 6
@@ -35,9 +38,32 @@ def search(request):
     return render(request, "annuaire/search.html", context, status=400 if outcome.errors else 200)
 
 
+# What a structure's area of competence reads (Structure.area_sentence).
+AREA_RELATIONS = [
+    "structure__competence_departments",
+    "structure__competence_epcis",
+    "structure__competence_communes",
+    "structure__excluded_communes",
+]
+
+
+def elsewhere(structure, insee_code):
+    """The commune of the search, when the structure has sectors and does not cover it."""
+    if not structure.network.territory or not is_insee_code(insee_code):
+        return None
+    commune = Commune.objects.filter(insee_code=insee_code).select_related("epci").first()
+    if commune is None or Structure.objects.filter(pk=structure.pk).competent_for(commune).exists():
+        return None
+    return commune
+
+
 def point_detail(request, slug):
     point = get_object_or_404(
-        ReceptionPoint.objects.published().for_results().select_related("host_structure"), slug=slug
+        ReceptionPoint.objects.published()
+        .for_results()
+        .select_related("host_structure")
+        .prefetch_related(*AREA_RELATIONS),
+        slug=slug,
     )
     row = to_rows([point], None)[0]
     published = ReceptionPoint.objects.published()
@@ -61,6 +87,10 @@ def point_detail(request, slug):
         "levels": point.effective("levels"),
         "siblings": siblings[:50],
         "nearby": nearby,
+        "area": point.structure.area_sentence(),
+        "communes": list(point.structure.area_communes().order_by("name").values_list("name", flat=True)),
+        # Reached from a search in a commune its structure does not cover: said at the top.
+        "elsewhere": elsewhere(point.structure, request.GET.get("commune", "")),
     }
     return render(request, "annuaire/point_detail.html", context)
 
@@ -73,11 +103,14 @@ def structure_detail(request, slug):
             "publics",
             "levels",
             "competence_departments",
+            "competence_epcis",
+            "competence_communes",
+            "excluded_communes",
             Prefetch("points", queryset=ReceptionPoint.objects.published().select_related("commune")),
         ),
         slug=slug,
     )
-    communes = structure.competence_communes.order_by("name").values_list("name", flat=True)
+    communes = structure.area_communes().order_by("name").values_list("name", flat=True)
     geojson_url = f"{reverse('annuaire:map-points')}?structure={structure.slug}"
     return render(
         request,
@@ -86,9 +119,22 @@ def structure_detail(request, slug):
             "structure": structure,
             "points": structure.points.all(),
             "communes": list(communes),
+            "area": structure.area_sentence(),
             "geojson_url": geojson_url,
         },
     )
+
+
+def commune_detail(request, insee_code):
+    """« Qui est compétent pour ma commune ? »: network by network, the structure a person of the
+    commune depends on, and its nearest place."""
+    commune = get_object_or_404(
+        Commune.objects.select_related("department", "epci"), insee_code=insee_code, kind=CommuneKind.COMMUNE
+    )
+    competence, places = competent_places(commune)
+    for place in places:
+        place.distance = distance_label(place.distance_km)
+    return render(request, "annuaire/commune_detail.html", {"commune": commune, "places": places})
 
 
 def network_detail(request, slug):
@@ -198,13 +244,24 @@ def helper_result(request, answers):
     blocks, place_errors = [], []
     for recommendation in recommendations:
         network = networks.get(recommendation.network)
-        block = {"recommendation": recommendation, "network": network, "rows": [], "search_url": ""}
+        block = {
+            "recommendation": recommendation,
+            "network": network,
+            "rows": [],
+            "search_url": "",
+            "competent": [],
+            "commune": None,
+        }
         if network and (place_query or position):
             params = QueryDict(mutable=True)
             params.update({"q": place_query, "reseau": network.slug, "rayon": "50", **position})
             outcome = run_search(params).paginate()
             place_errors = place_errors or outcome.errors
             block["rows"] = outcome.rows[:3] or outcome.nearest_anyway[:3]
+            if network.territory and outcome.competence:
+                # A network with sectors: the structure of the person's commune, and why.
+                block["commune"] = outcome.competence.commune
+                block["competent"] = [s for s in outcome.competence.structures if s.network_id == network.pk]
             block["count"] = outcome.count
             block["search_url"] = f"{reverse('annuaire:search')}?{params.urlencode()}"
         blocks.append(block)

@@ -3,6 +3,8 @@
 Structures, points and hours also have import and export buttons (structures/admin_io.py).
 """
 
+import json
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import reverse
@@ -36,7 +38,7 @@ from structures.models import (
     Structure,
     every_word,
 )
-from structures.text import normalize
+from structures.text import normalize, plural_fr
 
 
 class NormalizedSearchMixin:
@@ -114,16 +116,57 @@ class StructureAdmin(NormalizedSearchMixin, DirectoryImportExportMixin, SimpleHi
     search_fields = ["name", "siret"]
     normalized_search_field = "search_text"
     list_select_related = ["network"]
-    filter_horizontal = ["levels", "publics", "competence_departments"]
-    raw_id_fields = ["competence_communes"]
+    filter_horizontal = ["levels", "publics", "competence_departments", "competence_epcis"]
+    raw_id_fields = ["competence_communes", "excluded_communes"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created_at", "updated_at", "last_verified_by"]
+    readonly_fields = ["created_at", "updated_at", "last_verified_by", "area_map"]
     inlines = [ReceptionPointInline]
+
+    class Media:
+        css = {"all": ["leaflet/leaflet.css", "css/admin_map.css"]}
+        js = ["leaflet/leaflet.js", "js/admin_area_map.js"]
+
+    @admin.display(description="communes du secteur")
+    def area_map(self, structure):
+        """The communes the area of competence gives, counted, listed and drawn on a map."""
+        if not structure.pk:
+            return "Enregistrez la structure pour voir les communes de son secteur."
+        communes = list(structure.area_communes().order_by("name").values_list("name", "latitude", "longitude"))
+        if not communes:
+            return "Aucune commune : la structure n'a pas de secteur (elle reçoit tout le monde)."
+        count = len(communes)
+        return format_html(
+            "<p><strong>{} {}</strong> (départements, intercommunalités et communes ci-dessus, sans les communes "
+            "retirées).</p>"
+            '<div class="js-area-map admin-area-map" data-communes="{}" data-tiles-url="{}" '
+            'data-tiles-attribution="{}"></div>'
+            "<details><summary>La liste</summary><p>{}</p></details>",
+            count,
+            plural_fr(count, "commune", "communes"),
+            json.dumps([[round(lat, 4), round(lon, 4), name] for name, lat, lon in communes], ensure_ascii=False),
+            settings.MAP_TILES_URL,
+            settings.MAP_TILES_ATTRIBUTION,
+            ", ".join(name for name, _, _ in communes),
+        )
+
     fieldsets = [
         (None, {"fields": ["name", "slug", "network", "description", "siret"]}),
         ("Contact", {"fields": ["website", "phone", "email"]}),
         ("Offre de service", {"fields": ["levels", "publics"]}),
-        ("Territoire de compétence", {"fields": ["competence_departments", "competence_communes"]}),
+        (
+            "Territoire de compétence",
+            {
+                "description": "Le secteur est la réunion des départements, des intercommunalités et des communes "
+                "indiqués, sans les communes retirées. Laissez tout vide pour une structure qui reçoit tout le monde.",
+                "fields": [
+                    "competence_departments",
+                    "competence_epcis",
+                    "competence_communes",
+                    "excluded_communes",
+                    "area_map",
+                ],
+            },
+        ),
         ("Label régional (cercle 3)", {"fields": ["label_status", "label_start", "label_end"]}),
         (
             "Publication",

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import reverse
 
+from structures.coverage import coverage_by_network
 from structures.enums import Circle
 from structures.models import Department, ErrorReport, Network, ReceptionPoint, Structure
 
@@ -81,6 +82,7 @@ def dashboard(request):
         "attention": attention,
         "expiring": expiring,
         "expiring_url": f"{structures_url}?label=expire-bientot",
+        "coverages": coverage_by_network(),
         "totals": {
             "structures": Structure.objects.count(),
             "points": points.count(),

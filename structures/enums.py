@@ -57,6 +57,16 @@ class Accessibility(models.TextChoices):
     UNKNOWN = "unknown", "Accessibilité non renseignée"
 
 
+class Territory(models.TextChoices):
+    """How a network divides the region between its structures: a person goes to the one competent
+    for their commune (Mission Locale, CIO, France Travail) or their department (Cap emploi, the
+    chambers); the others receive anyone."""
+
+    NONE = "", "Ouvert à tous, sans secteur"
+    COMMUNE = "commune", "Par commune (secteurs de communes ou d'intercommunalités)"
+    DEPARTMENT = "departement", "Par département"
+
+
 class Weekday(models.IntegerChoices):
     """Numbered like Python's date.weekday(): Monday is 0."""
 

@@ -13,13 +13,14 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 
 from structures import reference
-from structures.models import Commune, Department, FormerCommune, Network, Public, ServiceLevel
+from structures.models import Commune, Department, Epci, FormerCommune, Network, Public, ServiceLevel
 from structures.signals import mark_data_changed
 from structures.text import normalize
 from structures.validators import is_inside_region
 
 COMMUNES_CSV = Path(settings.BASE_DIR) / "fixtures" / "communes-ara.csv"
 FORMER_COMMUNES_CSV = Path(settings.BASE_DIR) / "fixtures" / "communes-deleguees-associees-ara.csv"
+EPCI_CSV = Path(settings.BASE_DIR) / "fixtures" / "epci-communes-ara.csv"
 COMMUNE_FIELDS = ["name", "search_name", "department", "postal_codes", "latitude", "longitude", "population", "kind"]
 
 
@@ -71,6 +72,7 @@ def load_reference_data():
                 "audience": audience,
                 "website": website,
                 "position": position,
+                "territory": reference.NETWORK_TERRITORIES.get(slug, ""),
             },
             reports["networks"],
         )
@@ -139,6 +141,31 @@ def refresh_statistics():
             # Also marks the pages all-visible, so that PostgreSQL can answer from the index alone.
             cursor.execute("VACUUM ANALYZE structures_receptionpoint")
         cursor.execute("ANALYZE")
+
+
+@transaction.atomic
+def load_epcis(path=EPCI_CSV):
+    """Insert or update the intercommunalities and give each commune its own (Lyon's arrondissements
+    take Lyon's); the communes must be loaded first."""
+    report, epcis, members = LoadReport(), {}, {}
+    communes = {commune.insee_code: commune for commune in Commune.objects.all()}
+    with open(path, encoding="utf-8", newline="") as handle:
+        for line_number, row in enumerate(csv.DictReader(handle), start=2):
+            if row["insee_code"] not in communes:
+                raise GazetteerError(f"Ligne {line_number} : commune inconnue « {row['insee_code']} ».")
+            epcis[row["epci_code"]] = Epci(code=row["epci_code"], name=row["epci_name"], kind=row["epci_kind"])
+            members[row["insee_code"]] = row["epci_code"]
+    existing = set(Epci.objects.values_list("code", flat=True))
+    Epci.objects.bulk_create(
+        epcis.values(), update_conflicts=True, unique_fields=["code"], update_fields=["name", "kind"]
+    )
+    report.created = len(set(epcis) - existing)
+    report.updated = len(epcis) - report.created
+    for commune in communes.values():
+        commune.epci_id = members.get(commune.city_code)
+    Commune.objects.bulk_update(communes.values(), ["epci"], batch_size=500)
+    mark_data_changed()
+    return report
 
 
 @transaction.atomic

@@ -3,6 +3,8 @@
 
 import math
 
+from django.db.models import Q
+
 # Counting stops here: beyond it the page says « plus de 200 lieux ». At the real scale of the SPRO
 # (about 1,200 places) a 20 km search in Lyon finds about 140. The pages go on past it: the count
 # is then taken a page beyond the one asked for (count_cap), so « page suivante » is always right.
@@ -22,8 +24,11 @@ class NearestResults:
     # Margin on the radius expected to hold the k nearest (1.5² ≈ 2.25 times the points needed).
     MARGIN = 1.5
 
-    def __init__(self, queryset, latitude, longitude, radius_km, rows=None, cap=COUNT_CAP):
+    def __init__(self, queryset, latitude, longitude, radius_km, rows=None, cap=COUNT_CAP, first=None):
         self.queryset = queryset
+        # Points that come before the others whatever their distance within the radius (those of
+        # the structures competent for the searched commune): they are few.
+        self.first = first
         self.latitude, self.longitude, self.radius_km = latitude, longitude, radius_km
         # What each result fetches with it (the public page and the API need different things).
         self.rows = rows or (lambda queryset: queryset)
@@ -65,13 +70,16 @@ class NearestResults:
         while True:
             # Rank ids only (no join but those the filters need), then fetch the page's rows with
             # their structure, network and commune, in the same query and the same order.
-            ranked = (
-                self.queryset.within(self.latitude, self.longitude, radius)
-                .by_distance(self.latitude, self.longitude)
-                .values("pk")[start:stop]
-            )
+            candidates = self.queryset.within(self.latitude, self.longitude, radius)
+            if self.first is not None:
+                # Those that come first are ranked whatever the circle: all of them within the radius.
+                preferred = self.queryset.within(self.latitude, self.longitude, self.radius_km).filter(self.first)
+                candidates = self.queryset.filter(Q(pk__in=candidates.values("pk")) | Q(pk__in=preferred.values("pk")))
+            ranked = candidates.by_distance(self.latitude, self.longitude, self.first).values("pk")[start:stop]
             nearest = list(
-                self.rows(self.queryset.model.objects.filter(pk__in=ranked)).by_distance(self.latitude, self.longitude)
+                self.rows(self.queryset.model.objects.filter(pk__in=ranked)).by_distance(
+                    self.latitude, self.longitude, self.first
+                )
             )
             if len(nearest) >= stop - start or radius >= self.radius_km:
                 return nearest

@@ -22,6 +22,21 @@ DEPARTMENTS = [
 ]
 DEPARTMENT_NAMES = {code: name for code, name, _ in DEPARTMENTS}
 PREFECTURES = {code: prefecture for code, _, prefecture in DEPARTMENTS}
+# French article for « de l'Ain », « du Rhône », « de la Loire »…
+DEPARTMENT_OF = {
+    "01": "de l'Ain",
+    "03": "de l'Allier",
+    "07": "de l'Ardèche",
+    "15": "du Cantal",
+    "26": "de la Drôme",
+    "38": "de l'Isère",
+    "42": "de la Loire",
+    "43": "de la Haute-Loire",
+    "63": "du Puy-de-Dôme",
+    "69": "du Rhône",
+    "73": "de la Savoie",
+    "74": "de la Haute-Savoie",
+}
 
 SERVICE_LEVELS = [
     {
@@ -61,6 +76,18 @@ PUBLICS = [
 ]
 
 # (slug, name, short name, circle, who it serves, national website)
+# The networks that divide the region between their structures (structures.enums.Territory): the
+# others receive anyone. Loaded onto each network, where staff may change it.
+NETWORK_TERRITORIES = {
+    "mission-locale": "commune",
+    "cio": "commune",
+    "france-travail": "commune",
+    "cap-emploi": "departement",
+    "avenir-actifs": "departement",
+    "cma": "departement",
+    "cci": "departement",
+    "chambre-agriculture": "departement",
+}
 NETWORKS = [
     (
         "cio",

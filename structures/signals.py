@@ -31,12 +31,15 @@ PUBLIC_MODELS = [
     models.Commune,
     models.FormerCommune,
     models.Department,
+    models.Epci,
 ]
 PUBLIC_LINKS = [
     models.Structure.levels.through,
     models.Structure.publics.through,
     models.Structure.competence_departments.through,
     models.Structure.competence_communes.through,
+    models.Structure.competence_epcis.through,
+    models.Structure.excluded_communes.through,
     models.ReceptionPoint.publics.through,
     models.ReceptionPoint.levels.through,
 ]

@@ -14,7 +14,7 @@ import pytest
 from django.core.signals import request_started
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from structures.loaders import load_communes, load_former_communes, load_reference_data
+from structures.loaders import load_communes, load_epcis, load_former_communes, load_reference_data
 from structures.models import Department
 from structures.roles import ensure_roles
 
@@ -27,6 +27,7 @@ def load_all_reference_data():
     load_reference_data()
     load_communes()
     load_former_communes()
+    load_epcis()
 
 
 @pytest.fixture(scope="session")

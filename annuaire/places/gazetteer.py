@@ -4,6 +4,7 @@ other regions. Built once per process and per version of the data."""
 
 import bisect
 import csv
+import math
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -14,6 +15,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from annuaire.places.types import OutsidePlace, Place
+from structures.enums import CommuneKind
 from structures.models import Commune, DataVersion, FormerCommune, ReceptionPoint
 from structures.text import normalize
 
@@ -32,6 +34,7 @@ class Entry:
     longitude: float
     population: int
     kind: str
+    epci: str | None
 
     def place(self, postal_code=None, former_name=""):
         code = postal_code if postal_code in self.postal_codes else self.postal_codes[0]
@@ -44,6 +47,7 @@ class Entry:
             department=self.department,
             postal_code=code,
             former_name=former_name,
+            epci=self.epci,
         )
 
 
@@ -73,6 +77,7 @@ class Gazetteer:
             "longitude",
             "population",
             "kind",
+            "epci_id",
         ):
             entry = Entry(*row[:4], tuple(row[4].split()), *row[5:])
             self.communes[entry.insee_code] = entry
@@ -91,6 +96,17 @@ class Gazetteer:
         self.name_words = sorted({word for text in texts.iterator() for word in text.split() if len(word) > 2})
         self.place_word_set = frozenset(self.place_words)
         self._name_word_set = set(self.name_words)
+
+    def commune_near(self, latitude, longitude):
+        """The commune whose reference point is nearest to a position: the commune a person is in,
+        most of the time (near a border, possibly its neighbour)."""
+        if not hasattr(self, "_towns"):
+            self._towns = [entry for entry in self.communes.values() if entry.kind == CommuneKind.COMMUNE]
+        squeeze = math.cos(math.radians(latitude)) ** 2
+        return min(
+            self._towns,
+            key=lambda entry: (entry.latitude - latitude) ** 2 + squeeze * (entry.longitude - longitude) ** 2,
+        )
 
     def entries(self, codes):
         return [self.communes[code] for code in codes]

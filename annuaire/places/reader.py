@@ -308,5 +308,12 @@ def resolve(query, commune_code=None, position=None):
         if commune is None:
             return Resolution(message=f"Aucune commune de la région n'a le code « {commune_code} ».")
         entry = gazetteer().communes.get(commune.insee_code)
-        return Resolution(place=entry.place())
-    return Reader(gazetteer(), query or "", position).read()
+        return Resolution(place=entry.place(), commune=entry.place())
+    index = gazetteer()
+    resolution = Reader(index, query or "", position).read()
+    place = resolution.place
+    if place is not None and place.kind == "commune":
+        resolution.commune = place
+    elif place is not None and place.kind == "position":
+        resolution.commune = index.commune_near(place.latitude, place.longitude).place()
+    return resolution

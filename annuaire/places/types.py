@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from structures.models.territory import CITY_OF_ARRONDISSEMENTS
 from structures.text import de
 
 # French says « en Bretagne » but « dans le Grand Est », « à La Réunion »: the regions and
@@ -32,6 +33,13 @@ class Place:
     postal_code: str = ""
     # The former commune the person named (« Lancrans »), when it led here.
     former_name: str = ""
+    # Its intercommunality (a commune), for the structures competent for it.
+    epci: str | None = None
+
+    @property
+    def city_code(self):
+        """The commune an arrondissement belongs to (Lyon for Lyon 3e), else itself."""
+        return CITY_OF_ARRONDISSEMENTS.get((self.insee_code or "")[:4], self.insee_code)
 
     @property
     def label(self):
@@ -78,6 +86,9 @@ class Resolution:
     outside: OutsidePlace | None = None
     # Nothing was recognised: the page offers these, never a silent guess.
     unresolved: bool = False
+    # The commune the structures competent for the person are looked for: the place itself, or
+    # for a position the commune whose reference point is nearest.
+    commune: Place | None = None
 
 
 # --- The gazetteer -------------------------------------------------------------------------------

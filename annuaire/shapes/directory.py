@@ -9,9 +9,12 @@ A point is serialized with its structure, network, commune, hours and vocabulari
 (ReceptionPoint.objects.for_open_data()); a structure with `published_points` annotated.
 """
 
+from operator import attrgetter
+
 from annuaire.shapes.fields import (
     Shape,
     absolute,
+    address,
     boolean,
     day,
     integer,
@@ -124,6 +127,14 @@ POINT_RESULT = POINT.with_fields(
         get=lambda point, context: context.distance(point),
         nullable=True,
     ),
+    boolean(
+        "competent_for_place",
+        "Vrai si la structure du lieu est compétente pour la commune cherchée (sa Mission Locale, son CIO, "
+        "son agence France Travail…), faux si son réseau a des secteurs et qu'elle couvre d'autres communes, "
+        "null sans commune ou pour un réseau sans secteurs.",
+        get=lambda point, context: context.competence.of(point) if context.competence else None,
+        nullable=True,
+    ),
     description="",
 )
 # GeoJSON: the position is the geometry, the other fields the properties.
@@ -218,4 +229,55 @@ OUTSIDE_PLACE = Shape(
     text("name", "Commune."),
     text("department", "Département."),
     text("region", "Région."),
+)
+
+
+def _point(read):
+    return lambda competent, context: read(competent.point) if competent.point else None
+
+
+# A structure competent for a commune and its nearest place (annuaire.competence.CompetentPlace).
+COMPETENT_PLACE = Shape(
+    "Une structure compétente pour la commune, et son lieu d'accueil publié le plus proche.",
+    text("network_id", "Identifiant du réseau.", "network.slug", enum=NETWORK_SLUGS),
+    text("network_name", "Nom du réseau.", "network.name"),
+    text(
+        "territory",
+        "Secteurs du réseau : « commune » (communes ou intercommunalités), « departement ».",
+        "network.territory",
+        enum=["commune", "departement"],
+    ),
+    text("structure_id", "Identifiant de la structure.", "structure.slug"),
+    text("structure_name", "Nom de la structure.", "structure.name"),
+    text("phone", "Téléphone (du lieu, sinon de la structure).", nullable=True),
+    address(
+        "structure_url",
+        "Page publique de la structure.",
+        lambda competent, context: absolute(context.request, "annuaire:structure", competent.structure.slug),
+    ),
+    text(
+        "point_id",
+        "Identifiant du lieu le plus proche (null sans lieu publié).",
+        get=_point(attrgetter("slug")),
+        nullable=True,
+    ),  # fmt: skip
+    text("point_name", "Nom de ce lieu.", get=_point(attrgetter("name")), nullable=True),
+    address(
+        "point_url",
+        "Page publique de ce lieu.",
+        lambda competent, context: point_url(context.request, competent.point.slug) if competent.point else None,
+        nullable=True,
+    ),
+    number(
+        "distance_km",
+        "Distance de ce lieu au centre de la commune, en km.",
+        get=lambda competent, context: round(competent.distance_km, 2) if competent.point else None,
+        nullable=True,
+    ),
+    text(
+        "opening_hours",
+        "Horaires de ce lieu au format opening_hours d'OpenStreetMap.",
+        get=lambda competent, context: opening_hours(competent.point, context) if competent.point else None,
+        nullable=True,
+    ),
 )

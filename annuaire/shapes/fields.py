@@ -79,8 +79,8 @@ def number(name, description, source=None, get=None, nullable=False, **constrain
     return _field("number", name, description, source, get, nullable, **constraints)
 
 
-def boolean(name, description, source=None, get=None):
-    return _field("boolean", name, description, source, get)
+def boolean(name, description, source=None, get=None, nullable=False):
+    return _field("boolean", name, description, source, get, nullable)
 
 
 def listing(name, description, get, nullable=False, item="string", **constraints):

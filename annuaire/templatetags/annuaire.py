@@ -35,3 +35,9 @@ def date_fr(value):
 def plural_fr(count, forms):
     """{{ n|plural_fr:"lieu,lieux" }}: French takes the singular for 0 and 1."""
     return text.plural_fr(count, *forms.split(","))
+
+
+@register.filter(name="de")
+def de_filter(name):
+    """{{ commune.name|de }}: « de Lyon », « d'Annecy », « du Puy-en-Velay » (structures.text.de)."""
+    return text.de(str(name))

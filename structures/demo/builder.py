@@ -25,7 +25,7 @@ from django.utils.text import slugify
 
 from structures.enums import Accessibility, GeoPrecision, LabelStatus, PointKind, Recurrence
 from structures.geo import great_circle_km
-from structures.reference import DEPARTMENT_NAMES, PREFECTURES
+from structures.reference import DEPARTMENT_NAMES, DEPARTMENT_OF, PREFECTURES
 from structures.text import de, normalize
 
 SEED = 84  # INSEE code of the region
@@ -61,21 +61,6 @@ ACADEMIES = {
     "Lyon": ("01", "42", "69"),
     "Grenoble": ("07", "26", "38", "73", "74"),
     "Clermont-Ferrand": ("03", "15", "43", "63"),
-}
-# French article for « de l'Ain », « du Rhône », « de la Loire »…
-DEPARTMENT_OF = {
-    "01": "de l'Ain",
-    "03": "de l'Allier",
-    "07": "de l'Ardèche",
-    "15": "du Cantal",
-    "26": "de la Drôme",
-    "38": "de l'Isère",
-    "42": "de la Loire",
-    "43": "de la Haute-Loire",
-    "63": "du Puy-de-Dôme",
-    "69": "du Rhône",
-    "73": "de la Savoie",
-    "74": "de la Haute-Savoie",
 }
 UNIVERSITIES = [
     ("Université Claude Bernard Lyon 1", ["69266", "69123"]),
@@ -243,6 +228,7 @@ class Place:
     population: int
     postal_codes: tuple = ()
     search_key: str = ""
+    epci: str = ""
 
 
 @dataclass
@@ -254,6 +240,7 @@ class StructureSpec:
     publics: list
     levels: list
     departments: list = field(default_factory=list)
+    epcis: list = field(default_factory=list)
     communes: list = field(default_factory=list)
     label_status: str = LabelStatus.NOT_APPLICABLE
     label_start: date | None = None
@@ -358,6 +345,10 @@ def allocate(total, weights, minimum=0, capacity=None):
         for key in over:
             shares[key] = capacity[key]
         open_keys = [key for key in open_keys if shares[key] < capacity.get(key, total)]
+
+
+def _distance(place, other):
+    return great_circle_km(place.latitude, place.longitude, other.latitude, other.longitude)
 
 
 class DemoBuilder:
@@ -492,6 +483,40 @@ class DemoBuilder:
     def place_named(self, department, name):
         return self.by_name[(department, normalize(name))]
 
+    def share_intercommunalities(self, seats):
+        """Share the region between the structures of `seats` ((structure, seat place) pairs), as
+        Missions Locales, CIO sectors and France Travail agencies are: every commune gets exactly
+        one competent structure. An intercommunality holding one seat goes to it whole; one holding
+        several (a metropolis) is split commune by commune between them, nearest seat first; one
+        holding none goes whole to the structure nearest to its most populous commune, preferably
+        in its department. Returns the communes of each structure (by slug)."""
+        members, seats_in = defaultdict(list), defaultdict(list)
+        for place in self.places.values():
+            members[place.epci].append(place)
+        for structure, seat in seats:
+            seats_in[seat.epci].append((structure, seat))
+        areas = defaultdict(list)
+        for epci, places in sorted(members.items()):
+            local = seats_in.get(epci)
+            if local and len(local) > 1:
+                for place in places:
+                    structure, _ = min(local, key=lambda item: _distance(place, item[1]))
+                    structure.communes.append(place.insee_code)
+                    areas[structure.slug].append(place)
+                continue
+            if local:
+                structure = local[0][0]
+            else:
+                main = max(places, key=lambda place: (place.population, place.insee_code))
+                nearby = [item for item in seats if item[1].department == main.department] or seats
+                structure, _ = min(nearby, key=lambda item: _distance(main, item[1]))
+            if epci:
+                structure.epcis.append(epci)
+            else:  # a commune without intercommunality (none in 2026) is named on its own
+                structure.communes.extend(place.insee_code for place in places)
+            areas[structure.slug].extend(places)
+        return areas
+
     def towns(self, department, minimum_population=0):
         return [p for p in self.by_department[department] if p.population >= minimum_population]
 
@@ -503,25 +528,9 @@ class DemoBuilder:
             name = tidy_case(re.sub(r"^\d{2}-", "", row["name"]).strip())
             seat = self.place(row["insee_code"])
             code = row["source_id"].removeprefix("imilo:")
-            structure = self.add_structure(
-                name,
-                "mission-locale",
-                departments=[seat.department],
-                source=SOURCE_MISSIONS_LOCALES.format(code=code),
-            )
+            structure = self.add_structure(name, "mission-locale", source=SOURCE_MISSIONS_LOCALES.format(code=code))
             seats.append((structure, seat))
-        # Each commune depends on the Mission Locale whose seat is nearest, within its department.
-        areas = defaultdict(list)
-        for department, places in self.by_department.items():
-            local = [(s, seat) for s, seat in seats if seat.department == department]
-            for place in places:
-                structure, _ = min(
-                    local,
-                    key=lambda item: great_circle_km(
-                        place.latitude, place.longitude, item[1].latitude, item[1].longitude
-                    ),
-                )
-                areas[structure.slug].append(place)
+        areas = self.share_intercommunalities(seats)
         total_communes = sum(len(a) for a in areas.values())
         total_population = sum(p.population for a in areas.values() for p in a)
         weights = {
@@ -532,7 +541,6 @@ class DemoBuilder:
         capacity = {structure.slug: len(areas[structure.slug]) - 1 for structure, _ in seats}
         extra_points = allocate(MISSION_LOCALE_POINTS - len(seats), weights, capacity=capacity)
         for structure, seat in seats:
-            structure.communes = [p.insee_code for p in areas[structure.slug]]
             self.add_point(
                 structure,
                 f"{structure.name} — accueil principal",
@@ -576,11 +584,7 @@ class DemoBuilder:
             place = self.place(row["insee_code"])
             name = f"France Travail {agency_label(row['name'], place)}"
             structure = self.add_structure(
-                name,
-                "france-travail",
-                departments=[place.department],
-                source=SOURCE_FRANCE_TRAVAIL.format(code=row["source_id"]),
-                email="",
+                name, "france-travail", source=SOURCE_FRANCE_TRAVAIL.format(code=row["source_id"]), email=""
             )
             extra = json.loads(row["extra"] or "{}")
             # A few agencies give a CEDEX code; the commune's own postal code is the one to show.
@@ -606,6 +610,7 @@ class DemoBuilder:
                 source=structure.source,
             )
             agencies.append((structure, place))
+        self.share_intercommunalities(agencies)
         with open(FRANCE_TRAVAIL_NAMES_CSV, encoding="utf-8", newline="") as handle:
             relais = [row for row in csv.DictReader(handle) if row["site_kind"] == "relais"]
         for row in relais:
@@ -628,6 +633,7 @@ class DemoBuilder:
     def build_cio(self):
         counts = allocate(CIO_COUNT, self.population, minimum=1)
         academy_of = {dep: academy for academy, deps in ACADEMIES.items() for dep in deps}
+        seats = []
         for department in sorted(counts):
             chosen = self.sample(self.towns(department, 2500), counts[department], lambda p: p.population**1.5)
             if PREFECTURES[department] not in {p.insee_code for p in chosen}:
@@ -636,7 +642,6 @@ class DemoBuilder:
                 structure = self.add_structure(
                     f"CIO {de(place.name)}",
                     "cio",
-                    departments=[department],
                     description=DESCRIPTIONS["cio"].format(academy=f"académie de {academy_of[department]}"),
                 )
                 hours = _office_hours(morning=("09:00", "12:30"), afternoon=("13:30", "17:30"))
@@ -650,6 +655,9 @@ class DemoBuilder:
                     walk_in=True,
                     appointment_details="Entretien avec un psychologue de l'Éducation nationale sur rendez-vous.",
                 )
+                seats.append((structure, place))
+        # CIO sectors: whole intercommunalities.
+        self.share_intercommunalities(seats)
 
     def build_scuio(self):
         for university, communes in UNIVERSITIES:

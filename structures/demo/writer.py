@@ -67,6 +67,7 @@ def gazetteer_places():
             population=commune.population,
             postal_codes=tuple(commune.postal_code_list),
             search_key=commune.search_name,
+            epci=commune.epci_id or "",
         )
         for commune in communes
     ]
@@ -214,6 +215,7 @@ def _save_structure_relations(specs, structure_ids, publics, levels):
         "publics": (models.Structure.publics.through, "public_id"),
         "levels": (models.Structure.levels.through, "servicelevel_id"),
         "departments": (models.Structure.competence_departments.through, "department_id"),
+        "epcis": (models.Structure.competence_epcis.through, "epci_id"),
         "communes": (models.Structure.competence_communes.through, "commune_id"),
     }
     lookups = {"publics": publics.__getitem__, "levels": levels.__getitem__}

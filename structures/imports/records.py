@@ -17,6 +17,7 @@ from structures.imports.limits import FileProblem
 from structures.models import (
     Commune,
     Department,
+    Epci,
     Network,
     Public,
     ReceptionPoint,
@@ -43,10 +44,20 @@ class StructureResource(DirectoryResource):
     departements_competence = column(
         "competence_departments", "departements_competence", LookupListWidget(Department, "code", "Département inconnu")
     )
+    intercommunalites_competence = column(
+        "competence_epcis",
+        "intercommunalites_competence",
+        LookupListWidget(Epci, "code", "Intercommunalité inconnue (numéro SIREN de l'EPCI)"),
+    )
     communes_competence = column(
         "competence_communes",
         "communes_competence",
         LookupListWidget(Commune, "insee_code", "Code INSEE inconnu dans la région"),
+    )
+    communes_retirees = column(
+        "excluded_communes",
+        "communes_retirees",
+        LookupListWidget(Commune, "insee_code", "Code INSEE inconnu dans la région (communes retirées)"),
     )
     statut_label = column("label_status", "statut_label", ChoiceWidget(LabelStatus, LabelStatus.NOT_APPLICABLE))
     label_debut = column("label_start", "label_debut", DateWidget())
@@ -74,7 +85,9 @@ class StructureResource(DirectoryResource):
             "niveaux",
             "publics",
             "departements_competence",
+            "intercommunalites_competence",
             "communes_competence",
+            "communes_retirees",
             "statut_label",
             "label_debut",
             "label_fin",
@@ -90,7 +103,12 @@ class StructureResource(DirectoryResource):
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("network").prefetch_related(
-            "levels", "publics", "competence_departments", "competence_communes"
+            "levels",
+            "publics",
+            "competence_departments",
+            "competence_epcis",
+            "competence_communes",
+            "excluded_communes",
         )
 
 

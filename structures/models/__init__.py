@@ -9,7 +9,7 @@ from structures.models.hours import Closure, OpeningHours
 from structures.models.point import ReceptionPoint, ReceptionPointQuerySet
 from structures.models.reports import ErrorReport
 from structures.models.structure import Structure, StructureQuerySet, effective, every_word, stale_q
-from structures.models.territory import Commune, Department, FormerCommune
+from structures.models.territory import Commune, Department, Epci, FormerCommune
 from structures.models.vocabularies import Network, Public, ServiceLevel
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "Commune",
     "DataVersion",
     "Department",
+    "Epci",
     "ErrorReport",
     "FormerCommune",
     "Network",

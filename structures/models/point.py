@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Value, When
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -39,10 +39,11 @@ from structures.validators import (
 
 
 class ReceptionPointQuerySet(DirectoryQuerySet):
-    def nearest(self, latitude, longitude, radius_km, rows=None, cap=COUNT_CAP):
+    def nearest(self, latitude, longitude, radius_km, rows=None, cap=COUNT_CAP, first=None):
         """These points, nearest first within `radius_km`, as a lazy sequence to paginate
-        (structures/nearest.py); `rows` adds what each result fetches with it."""
-        return NearestResults(self, latitude, longitude, radius_km, rows=rows, cap=cap)
+        (structures/nearest.py); `rows` adds what each result fetches with it; the points matching
+        `first` (a condition) come before the others."""
+        return NearestResults(self, latitude, longitude, radius_km, rows=rows, cap=cap, first=first)
 
     def published(self):
         """Points the public may see: published, of a structure the public may see."""
@@ -84,9 +85,13 @@ class ReceptionPointQuerySet(DirectoryQuerySet):
             squared_chord__lte=chord_for_km(radius_km) ** 2
         )
 
-    def by_distance(self, latitude, longitude):
-        """Nearest first; ties broken by id so that pages never overlap."""
-        return self.order_by(squared_chord(latitude, longitude).asc(), "pk")
+    def by_distance(self, latitude, longitude, first=None):
+        """Nearest first (those matching the condition `first` before the others); ties broken by
+        id so that pages never overlap."""
+        order = [squared_chord(latitude, longitude).asc(), "pk"]
+        if first is not None:
+            order.insert(0, Case(When(first, then=Value(0)), default=Value(1)))
+        return self.order_by(*order)
 
     def serving_public(self, slug):
         """Points serving a public: the point's own publics when it has any, else its structure's.

@@ -11,13 +11,16 @@ from simple_history.models import HistoricalRecords
 
 from structures.enums import (
     Circle,
+    CommuneKind,
     LabelStatus,
     PublicationStatus,
+    Territory,
 )
 from structures.models.base import Provenance, TimeStampedModel, import_export_permissions
-from structures.models.territory import Commune, Department
+from structures.models.territory import Commune, Department, Epci
 from structures.models.vocabularies import Network, Public, ServiceLevel
-from structures.text import normalize
+from structures.reference import DEPARTMENT_OF
+from structures.text import normalize, plural_fr
 from structures.validators import (
     validate_french_phone,
     validate_siret,
@@ -107,6 +110,28 @@ class StructureQuerySet(DirectoryQuerySet):
         """Structures serving a public; a structure open to everyone (« tout public ») serves every public."""
         return self.filter(publics__slug__in=[slug, "tout-public"]).distinct()
 
+    def competent_for(self, commune):
+        """Structures whose area of competence holds `commune` (an INSEE code or a Commune): named
+        one by one, through its intercommunality or through its department, and not taken out."""
+        if isinstance(commune, str):
+            commune = Commune.objects.get(pk=commune)
+        if isinstance(commune, Commune):
+            code, department, epci = commune.pk, commune.department_id, commune.epci_id
+        else:  # a place of the search (annuaire.places.Place)
+            code, department, epci = commune.insee_code, commune.department, commune.epci
+        codes = {code, commune.city_code}
+        area = Q(competence_communes__in=codes) | Q(competence_departments=department)
+        if epci:
+            area |= Q(competence_epcis=epci)
+        excluded = self.model.excluded_communes.through.objects.filter(
+            structure_id=OuterRef("pk"), commune_id__in=codes
+        )
+        return self.filter(pk__in=self.model.objects.filter(area).values("pk")).exclude(Exists(excluded))
+
+    def territorial(self):
+        """Structures of the networks that divide the region between them (Network.territory)."""
+        return self.exclude(network__territory=Territory.NONE)
+
     def competent_in_department(self, code):
         """Competent for the department, or with a published point there."""
         points = self.model._meta.get_field("points").related_model.objects.published()
@@ -147,7 +172,21 @@ class Structure(Provenance, TimeStampedModel):
         verbose_name="communes de compétence",
         related_name="competent_structures",
         blank=True,
-        help_text="Par exemple, les communes couvertes par une Mission Locale.",
+        help_text="Communes couvertes une à une, en plus des départements et des intercommunalités.",
+    )
+    competence_epcis = models.ManyToManyField(
+        Epci,
+        verbose_name="intercommunalités de compétence",
+        related_name="competent_structures",
+        blank=True,
+        help_text="Le secteur d'une Mission Locale ou d'un CIO est le plus souvent un ensemble d'intercommunalités.",
+    )
+    excluded_communes = models.ManyToManyField(
+        Commune,
+        verbose_name="communes retirées du secteur",
+        related_name="excluding_structures",
+        blank=True,
+        help_text="Communes d'un département ou d'une intercommunalité ci-dessus que la structure ne couvre pas.",
     )
     label_status = models.CharField(
         "statut du label régional", max_length=20, choices=LabelStatus, default=LabelStatus.NOT_APPLICABLE
@@ -179,6 +218,42 @@ class Structure(Provenance, TimeStampedModel):
                 name="structure_label_end_after_start",
             ),
         ]
+
+    def area_sentence(self):
+        """The area of competence in words (« le département de l'Isère (38) », « les
+        intercommunalités CA Vienne Condrieu, CC Entre Bièvre et Rhône et 2 autres communes »);
+        empty without an area. Departments, intercommunalities and communes prefetched."""
+        departments = sorted(department.code for department in self.competence_departments.all())
+        epcis = sorted(epci.name for epci in self.competence_epcis.all())
+        communes, excluded = len(self.competence_communes.all()), len(self.excluded_communes.all())
+        parts = []
+        if len(departments) == len(DEPARTMENT_OF):
+            parts.append("toute la région Auvergne-Rhône-Alpes")
+        elif departments:
+            named = ", ".join(f"{DEPARTMENT_OF[code]} ({code})" for code in departments)
+            parts.append(f"{plural_fr(len(departments), 'le département', 'les départements')} {named}")
+        if epcis:
+            parts.append(f"{plural_fr(len(epcis), "l'intercommunalité", 'les intercommunalités')} {', '.join(epcis)}")
+        if communes:
+            parts.append(
+                f"{communes} {plural_fr(communes, 'autre commune', 'autres communes')}"
+                if parts
+                else f"{communes} {plural_fr(communes, 'commune', 'communes')}"
+            )
+        sentence = " et ".join(parts)
+        if sentence and excluded:
+            sentence += f", sauf {excluded} {plural_fr(excluded, 'commune', 'communes')}"
+        return sentence
+
+    def area_communes(self):
+        """The communes of the area of competence: those of its departments and intercommunalities,
+        and those named, without those taken out (Lyon's arrondissements go with Lyon)."""
+        area = (
+            Q(department__in=self.competence_departments.all())
+            | Q(epci__in=self.competence_epcis.all())
+            | Q(pk__in=self.competence_communes.all())
+        )
+        return Commune.objects.filter(area, kind=CommuneKind.COMMUNE).exclude(pk__in=self.excluded_communes.all())
 
     def __str__(self):
         return self.name

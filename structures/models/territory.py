@@ -11,6 +11,9 @@ from structures.validators import (
     validate_insee_code,
 )
 
+# The arrondissements of the region's city that has them (Lyon, 69381 to 69389), by code prefix.
+CITY_OF_ARRONDISSEMENTS = {"6938": "69123"}
+
 
 class Department(models.Model):
     code = models.CharField("code", max_length=3, primary_key=True)
@@ -35,6 +38,23 @@ class Department(models.Model):
         return f"{self.name} ({self.code})"
 
 
+class Epci(models.Model):
+    """An intercommunality (« EPCI à fiscalité propre »): a Mission Locale or a CIO usually serves
+    whole ones."""
+
+    code = models.CharField("numéro SIREN", max_length=9, primary_key=True)
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("nature", max_length=10)
+
+    class Meta:
+        verbose_name = "intercommunalité"
+        verbose_name_plural = "intercommunalités"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Commune(models.Model):
     """A commune (or a municipal arrondissement of Lyon) of the region: the offline gazetteer."""
 
@@ -53,6 +73,14 @@ class Commune(models.Model):
     longitude = models.FloatField("longitude")
     population = models.PositiveIntegerField("population", default=0)
     kind = models.CharField("type", max_length=20, choices=CommuneKind, default=CommuneKind.COMMUNE)
+    epci = models.ForeignKey(
+        Epci,
+        verbose_name="intercommunalité",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="communes",
+    )
 
     class Meta:
         verbose_name = "commune"
@@ -75,6 +103,14 @@ class Commune(models.Model):
     def save(self, *args, **kwargs):
         self.search_name = normalize(self.name)
         super().save(*args, **kwargs)
+
+    @property
+    def city_code(self):
+        """The commune an arrondissement belongs to (Lyon for Lyon 3e), else itself: areas of
+        competence name the city."""
+        if self.kind == CommuneKind.ARRONDISSEMENT:
+            return CITY_OF_ARRONDISSEMENTS.get(self.insee_code[:4], self.insee_code)
+        return self.insee_code
 
     @property
     def postal_code_list(self):

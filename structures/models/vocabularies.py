@@ -4,9 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from structures.enums import (
-    Circle,
-)
+from structures.enums import Circle, Territory
 from structures.reference import CIRCLE_EXPLANATIONS
 
 
@@ -57,6 +55,14 @@ class Network(models.Model):
     )
     website = models.URLField("site national", blank=True)
     position = models.PositiveSmallIntegerField("ordre d'affichage", default=0)
+    territory = models.CharField(
+        "secteurs",
+        max_length=20,
+        choices=Territory,
+        default=Territory.NONE,
+        blank=True,
+        help_text="Un réseau à secteurs envoie chaque personne à la structure compétente pour sa commune.",
+    )
 
     class Meta:
         verbose_name = "réseau"

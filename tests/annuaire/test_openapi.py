@@ -77,7 +77,9 @@ def test_every_route_of_the_api_is_documented(document):
     from annuaire.urls import urlpatterns
 
     routes = {str(pattern.pattern).removeprefix("api/v1") for pattern in urlpatterns}
-    documented = {path.replace("{slug}", "<slug:slug>") for path in document["paths"]}
+    documented = {
+        path.replace("{slug}", "<slug:slug>").replace("{insee_code}", "<str:insee_code>") for path in document["paths"]
+    }
     api_routes = {route for route in routes if route.startswith("/")}
     assert api_routes == documented
 

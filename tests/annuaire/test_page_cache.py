@@ -13,7 +13,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def point():
-    return ReceptionPointFactory(name="CIO de Vienne", commune_insee="38544", hours=[(0, "09:00", "12:00")])
+    point = ReceptionPointFactory(name="CIO de Vienne", commune_insee="38544", hours=[(0, "09:00", "12:00")])
+    # Competent for Vienne (a Mission Locale, by default): the search and the commune page show it.
+    point.structure.competence_communes.add("38544")
+    return point
 
 
 def public_urls(point):
@@ -37,6 +40,7 @@ def public_urls(point):
         f"/lieux/{point.slug}/",
         f"/lieux/{point.slug}/signaler/merci/",
         f"/structures/{structure.slug}/",
+        "/communes/38544/",
         "/sitemap.xml",
         "/robots.txt",
         "/carte/lieux.geojson?q=Vienne",
@@ -45,6 +49,7 @@ def public_urls(point):
         f"/api/v1/lieux/{point.slug}",
         "/api/v1/structures",
         f"/api/v1/structures/{structure.slug}",
+        "/api/v1/communes/38544/competences",
         "/api/v1/reseaux",
         "/api/v1/openapi.json",
     ]
@@ -94,12 +99,12 @@ def test_addresses_with_unknown_parameters_are_answered_but_not_stored(client, p
 
 # SQL queries of each public address when computed (the page cache emptied, the process's own
 # caches warm): pinned, and the same with one point or six. The page cache and the place resolver
-# each read the data version once.
+# each read the data version once; a search in a commune reads who is competent for it once.
 QUERIES_WHEN_COMPUTED = {
     "/": 6,
     "/recherche/": 2,
-    "/recherche/?q=Vienne": 7,
-    "/recherche/?q=Vienne&public=jeunes-16-25&rayon=50&page=1": 6,
+    "/recherche/?q=Vienne": 8,
+    "/recherche/?q=Vienne&public=jeunes-16-25&rayon=50&page=1": 7,
     "/recherche/?q=38": 8,
     "/quelle-structure/": 2,
     "/quelle-structure/?situation=demandeur-emploi&etape=2": 2,
@@ -111,17 +116,19 @@ QUERIES_WHEN_COMPUTED = {
     "/donnees-personnelles/": 2,
     "/mise-a-jour-des-donnees/": 2,
     "/donnees/": 2,
-    "/lieux/{point}/": 9,
+    "/lieux/{point}/": 14,
     "/lieux/{point}/signaler/merci/": 3,
-    "/structures/{structure}/": 8,
-    "/sitemap.xml": 8,
+    "/structures/{structure}/": 11,
+    "/communes/38544/": 7,
+    "/sitemap.xml": 10,
     "/robots.txt": 1,
     "/carte/lieux.geojson?q=Vienne": 3,
     "/api/v1/communes?q=vien": 2,
-    "/api/v1/lieux?q=Vienne": 12,
+    "/api/v1/lieux?q=Vienne": 13,
     "/api/v1/lieux/{point}": 10,
     "/api/v1/structures": 9,
     "/api/v1/structures/{structure}": 8,
+    "/api/v1/communes/38544/competences": 9,
     "/api/v1/reseaux": 6,
     "/api/v1/openapi.json": 3,
 }
@@ -150,7 +157,7 @@ QUERIES_NOT_CACHED = {
     "/api/v1/lieux.csv?separateur=point-virgule": 10,
     "/api/v1/structures.csv": 8,
     "/api/v1/data-inclusion/structures.json": 11,
-    "/api/v1/data-inclusion/services.json": 12,
+    "/api/v1/data-inclusion/services.json": 14,
     "/lieux/{point}/signaler/": 2,
 }
 

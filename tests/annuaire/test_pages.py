@@ -20,7 +20,6 @@ def point():
     structure = StructureFactory(
         name="Mission Locale du Forez", network_slug="mission-locale", publics=["jeunes-16-25"], levels=[1, 2]
     )
-    structure.competence_departments.add("42")
     structure.competence_communes.add("42147", "42005")
     point = ReceptionPointFactory(
         structure=structure,
@@ -82,7 +81,9 @@ def test_point_page_for_advisers_and_search_engines(client, point):
 
 
 def test_point_page_sql_budget(client, point, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):
+    # 10, and 5 for its structure's area of competence (departments, intercommunalities, communes
+    # named and taken out, the resulting communes).
+    with django_assert_max_num_queries(15):
         assert client.get(point.get_absolute_url()).status_code == 200
 
 
@@ -90,7 +91,8 @@ def test_structure_page(client, point):
     html = unescape(client.get(point.structure.get_absolute_url()).content.decode())
     assert "<h1>Mission Locale du Forez</h1>" in html
     assert "Ses 2 lieux d'accueil" in html
-    assert "Les 2 communes qui en dépendent" in html
+    assert "Compétente pour 2 communes." in html
+    assert "Les 2 communes de son secteur" in html
     assert "Montbrison" in html
     assert "Cercle 2" in html
 

@@ -297,9 +297,10 @@ def test_bad_parameters_get_a_french_message_never_a_500(client, params, message
 
 
 # The page cache reads the data version once (its key), and the place resolver once (the version of
-# its gazetteer). The API reads more per point (publics and levels, its own and its structure's, for
+# its gazetteer), and the structures competent for the searched commune once (annuaire.competence).
+# The API reads more per point (publics and levels, its own and its structure's, for
 # each result): a few more queries, as constant.
-@pytest.mark.parametrize(("url_name", "most"), [("annuaire:search", 10), ("annuaire:api-points", 14)])
+@pytest.mark.parametrize(("url_name", "most"), [("annuaire:search", 11), ("annuaire:api-points", 15)])
 @pytest.mark.parametrize(
     "params",
     [

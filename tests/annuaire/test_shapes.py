@@ -36,7 +36,7 @@ def test_every_point_field_is_in_the_json_the_geojson_the_csv_and_the_openapi(cl
     detail = json_body(client.get(reverse("annuaire:api-point", args=[point.slug])))
     assert list(detail) == declared
     listing = json_body(client.get(reverse("annuaire:api-points")))
-    assert list(listing["results"][0]) == [*declared, "distance_km"]
+    assert list(listing["results"][0]) == [*declared, "distance_km", "competent_for_place"]
     feature = json_body(client.get(reverse("annuaire:api-points-geojson")))["features"][0]
     assert list(feature["properties"]) == [name for name in declared if name not in ("latitude", "longitude")]
     assert csv_header(client.get(reverse("annuaire:api-points-csv"))) == declared

@@ -137,3 +137,29 @@ def test_a_typo_on_a_phone_still_finds_the_places(live_server, browser, places, 
     if javascript:
         page.wait_for_load_state("networkidle")
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["avec-javascript", "sans-javascript"])
+def test_your_mission_locale_first_at_the_edge_of_two_territories(live_server, browser, screenshot, javascript):
+    """Vienne belongs to the CA Vienne Condrieu; another Mission Locale, covering the Métropole de
+    Lyon, has a place in Vienne itself, nearer than Vienne's own (in Estrablin, 7 km)."""
+    own = StructureFactory(name="ML Rhodanienne", network_slug="mission-locale")
+    own.competence_epcis.add("200077014")
+    other = StructureFactory(name="ML Lyon Sud", network_slug="mission-locale")
+    other.competence_epcis.add("200046977")
+    ReceptionPointFactory(structure=own, name="ML Rhodanienne — Estrablin", commune_insee="38157")
+    ReceptionPointFactory(structure=other, name="ML Lyon Sud — antenne de Vienne", commune_insee="38544")
+    context = browser.new_context(java_script_enabled=javascript, viewport=PHONE, locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/")
+    page.get_by_label(re.compile("Où habitez-vous")).fill("mission locale vienne")
+    page.get_by_role("button", name="Rechercher").click()
+    results = page.locator(".results__list .result")
+    expect(results).to_have_count(2)
+    expect(results.nth(0)).to_contain_text("ML Rhodanienne — Estrablin")
+    expect(results.nth(0).get_by_text("Votre Mission Locale")).to_be_visible()
+    expect(results.nth(1)).to_contain_text("couvre d'autres communes que Vienne")
+    expect(page.get_by_role("heading", name=re.compile("Qui est compétent pour Vienne"))).to_be_attached()
+    name = "votre-mission-locale-" + ("avec" if javascript else "sans") + "-javascript-360x800"
+    assert screenshot(name, page).stat().st_size > 5000
+    context.close()

@@ -1,5 +1,6 @@
 import csv
 import hashlib
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -102,10 +103,18 @@ def test_real_missions_locales_are_used_with_their_source(demo):
         main = structure.points.get(kind="main")
         assert main.commune_id == row["insee_code"]
     # Every commune of the region (but Lyon's arrondissements) depends on exactly one Mission Locale.
-    communes = Commune.objects.filter(kind="commune")
-    covered = Structure.competence_communes.through.objects.filter(structure__in=missions)
-    assert covered.count() == communes.count()
-    assert covered.values("commune").distinct().count() == communes.count()
+    # Every commune of the region has exactly one competent Mission Locale: each covers whole
+    # intercommunalities, and each intercommunality goes to one of them.
+    communes = set(Commune.objects.filter(kind="commune").values_list("pk", flat=True))
+    covering = Counter()
+    for mission in missions.prefetch_related("competence_epcis"):
+        assert mission.area_communes().exists(), mission.name
+        covering.update(mission.area_communes().values_list("pk", flat=True))
+    assert set(covering) == communes
+    assert set(covering.values()) == {1}
+    for insee in ("38544", "15014", "74010", "43157", "01173", "69123"):
+        competent = Structure.objects.published().filter(network__slug="mission-locale").competent_for(insee)
+        assert competent.count() == 1, insee
 
 
 def test_real_france_travail_agencies_keep_their_address(demo):

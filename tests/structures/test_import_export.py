@@ -392,6 +392,39 @@ def test_a_confirmed_import_with_one_bad_row_changes_nothing():
     assert sorted(ReceptionPoint.objects.values_list("name", flat=True)) == [f"Nom {n}" for n in range(5)]
 
 
+def test_areas_of_competence_are_imported_and_unknown_codes_refused_in_french():
+    headers = [
+        "identifiant",
+        "nom",
+        "reseau",
+        "intercommunalites_competence",
+        "communes_competence",
+        "communes_retirees",
+    ]
+    good = ["ml-rhodanienne", "ML Rhodanienne", "mission-locale", "200077014", "38087", "38157"]
+    bad_epci = ["ml-fictive", "ML fictive", "mission-locale", "123456789", "", ""]
+    bad_commune = ["ml-fictive-2", "ML fictive 2", "mission-locale", "", "75056", ""]
+    before = row_counts()
+    result = run_import(StructureResource, csv_file(headers, [good, bad_epci, bad_commune]), dry_run=False)
+    assert_reported_exactly(
+        result,
+        {
+            3: ("intercommunalites_competence", "Intercommunalité inconnue (numéro SIREN de l'EPCI) : « 123456789 »"),
+            4: ("communes_competence", "Code INSEE inconnu dans la région : « 75056 »"),
+        },
+    )
+    assert row_counts() == before  # nothing saved, not even the good row
+    result = run_import(StructureResource, csv_file(headers, [good]), dry_run=False)
+    assert not result.problems
+    structure = Structure.objects.get(slug="ml-rhodanienne")
+    assert list(structure.competence_epcis.values_list("code", flat=True)) == ["200077014"]
+    assert list(structure.excluded_communes.values_list("insee_code", flat=True)) == ["38157"]
+    assert "38157" not in set(structure.area_communes().values_list("pk", flat=True))
+    exported = export_file(StructureResource, SpreadsheetCSV).decode("utf-8-sig")
+    assert "intercommunalites_competence" in exported.splitlines()[0]
+    assert "200077014" in exported
+
+
 def test_applying_a_file_creates_and_updates_and_records_history():
     point = ReceptionPointFactory(slug="lieu-existant", name="Ancien nom")
     headers = ["identifiant", "structure", "nom", "code_postal", "commune_insee", "commune", "latitude", "longitude"]
@@ -474,6 +507,8 @@ def snapshot():
         "structure levels": sets(Structure, "slug", "levels", "slug"),
         "departments": sets(Structure, "slug", "competence_departments", "code"),
         "communes": sets(Structure, "slug", "competence_communes", "insee_code"),
+        "intercommunalities": sets(Structure, "slug", "competence_epcis", "code"),
+        "communes taken out": sets(Structure, "slug", "excluded_communes", "insee_code"),
         "point publics": sets(ReceptionPoint, "slug", "publics", "slug"),
         "point levels": sets(ReceptionPoint, "slug", "levels", "slug"),
     }

@@ -4,6 +4,7 @@ from structures.loaders import (
     COMMUNES_CSV,
     GazetteerError,
     load_communes,
+    load_epcis,
     load_former_communes,
     load_reference_data,
     refresh_statistics,
@@ -13,7 +14,7 @@ from structures.loaders import (
 class Command(BaseCommand):
     help = (
         "Charge ou met à jour les référentiels (départements, réseaux, publics, niveaux de service) "
-        "et les communes de la région, avec leurs anciennes communes. Sans effet si tout est déjà à jour."
+        "et les communes de la région, avec leurs anciennes communes et leurs intercommunalités. Sans effet si tout est déjà à jour."
     )
 
     def add_arguments(self, parser):
@@ -34,5 +35,10 @@ class Command(BaseCommand):
         except (GazetteerError, OSError) as error:
             raise CommandError(f"Anciennes communes non chargées : {error}") from error
         self.stdout.write(f"Anciennes communes (déléguées ou associées) : {former}.")
+        try:
+            epcis = load_epcis()
+        except (GazetteerError, OSError) as error:
+            raise CommandError(f"Intercommunalités non chargées : {error}") from error
+        self.stdout.write(f"Intercommunalités : {epcis}.")
         refresh_statistics()
         self.stdout.write(self.style.SUCCESS("Référentiels à jour."))
