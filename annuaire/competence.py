@@ -13,11 +13,16 @@ and communes, without the communes taken out (Structure.objects.competent_for).
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.utils import timezone
+
+from spro_site.cache import get_or_compute
 from structures.geo import great_circle_km
 from structures.hours import opening_state
 from structures.models import ReceptionPoint, Structure
 
 MISSION_LOCALE = "mission-locale"
+# Who is competent changes with the data (the key holds its version) and with the day (labels).
+CACHE_SECONDS = 3600
 
 
 @dataclass
@@ -53,13 +58,21 @@ class Competence:
         return next((s for s in self.structures if s.network.slug == MISSION_LOCALE), None)
 
 
-def competence_for(commune):
+def competent_structures(commune):
+    structures = Structure.objects.published().territorial().competent_for(commune).select_related("network")
+    return list(structures.order_by("name"))
+
+
+def competence_for(commune, serial=None):
     """The published structures of networks with sectors that are competent for `commune` (a
-    place of the search, or None); one query."""
+    place of the search, or None): one query, or none when the answer for this version of the data
+    (`serial`) is in the cache."""
     if commune is None:
         return None
-    structures = Structure.objects.published().territorial().competent_for(commune).select_related("network")
-    return Competence(commune, list(structures.order_by("name")))
+    if serial is None:
+        return Competence(commune, competent_structures(commune))
+    key = f"competence:{serial}:{timezone.localdate().isoformat()}:{commune.insee_code}"
+    return Competence(commune, get_or_compute(key, lambda: competent_structures(commune), CACHE_SECONDS))
 
 
 @dataclass

@@ -91,7 +91,7 @@ class SearchOutcome:
     def competence(self):
         """Who is competent for the searched commune (annuaire.competence), when there is one: one
         query, made only by what uses it (the list and the API, not the map)."""
-        return competence_for(self.resolution.commune)
+        return competence_for(self.resolution.commune, self.resolution.serial)
 
     def results(self, rows=None):
         """The results to paginate: nearest first around a place, else in a stable order."""

@@ -3,8 +3,6 @@
 
 import math
 
-from django.db.models import Q
-
 # Counting stops here: beyond it the page says « plus de 200 lieux ». At the real scale of the SPRO
 # (about 1,200 places) a 20 km search in Lyon finds about 140. The pages go on past it: the count
 # is then taken a page beyond the one asked for (count_cap), so « page suivante » is always right.
@@ -73,8 +71,7 @@ class NearestResults:
             candidates = self.queryset.within(self.latitude, self.longitude, radius)
             if self.first is not None:
                 # Those that come first are ranked whatever the circle: all of them within the radius.
-                preferred = self.queryset.within(self.latitude, self.longitude, self.radius_km).filter(self.first)
-                candidates = self.queryset.filter(Q(pk__in=candidates.values("pk")) | Q(pk__in=preferred.values("pk")))
+                candidates |= self.queryset.within(self.latitude, self.longitude, self.radius_km).filter(self.first)
             ranked = candidates.by_distance(self.latitude, self.longitude, self.first).values("pk")[start:stop]
             nearest = list(
                 self.rows(self.queryset.model.objects.filter(pk__in=ranked)).by_distance(

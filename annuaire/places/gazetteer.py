@@ -169,7 +169,9 @@ def gazetteer():
     if _built["serial"] != serial or _built["gazetteer"] is None:
         with _lock:
             if _built["serial"] != serial or _built["gazetteer"] is None:
-                _built["gazetteer"], _built["serial"] = Gazetteer(), serial
+                built = Gazetteer()
+                built.serial = serial
+                _built["gazetteer"], _built["serial"] = built, serial
     return _built["gazetteer"]
 
 

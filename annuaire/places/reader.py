@@ -307,10 +307,12 @@ def resolve(query, commune_code=None, position=None):
         commune = Commune.objects.filter(pk=commune_code).first()
         if commune is None:
             return Resolution(message=f"Aucune commune de la région n'a le code « {commune_code} ».")
-        entry = gazetteer().communes.get(commune.insee_code)
-        return Resolution(place=entry.place(), commune=entry.place())
+        index = gazetteer()
+        entry = index.communes.get(commune.insee_code)
+        return Resolution(place=entry.place(), commune=entry.place(), serial=index.serial)
     index = gazetteer()
     resolution = Reader(index, query or "", position).read()
+    resolution.serial = index.serial
     place = resolution.place
     if place is not None and place.kind == "commune":
         resolution.commune = place

@@ -89,6 +89,8 @@ class Resolution:
     # The commune the structures competent for the person are looked for: the place itself, or
     # for a position the commune whose reference point is nearest.
     commune: Place | None = None
+    # The version of the data it was read against (structures.models.DataVersion.serial).
+    serial: int | None = None
 
 
 # --- The gazetteer -------------------------------------------------------------------------------

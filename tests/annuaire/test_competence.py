@@ -189,10 +189,21 @@ def test_data_inclusion_eligibility_is_the_area(client, border):
     assert zones[own_point.slug] == [VIENNE_CONDRIEU]
 
 
-def test_competence_costs_one_query(border, django_assert_num_queries):
+def test_competence_costs_one_query_then_none_for_the_same_data(
+    border, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     from annuaire.places import resolve
 
     resolution = resolve("Vienne")
     with django_assert_num_queries(1):
-        competence = competence_for(resolution.commune)
+        competence = competence_for(resolution.commune, resolution.serial)
     assert [structure.name for structure in competence.structures] == ["ML Rhodanienne"]
+    with django_assert_num_queries(0):
+        again = competence_for(resolution.commune, resolution.serial)
+    assert [structure.name for structure in again.structures] == ["ML Rhodanienne"]
+    # A change of the data is seen at once: the key holds the data version.
+    with django_capture_on_commit_callbacks(execute=True):
+        border[1].competence_epcis.add(VIENNE_CONDRIEU)
+    resolution = resolve("Vienne")
+    names = [structure.name for structure in competence_for(resolution.commune, resolution.serial).structures]
+    assert names == ["ML Lyon Sud", "ML Rhodanienne"]
