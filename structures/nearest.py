@@ -58,6 +58,21 @@ class NearestResults:
             return self.radius_km * math.sqrt(needed / self.cap) / 2
         return min(self.radius_km, self.radius_km * math.sqrt(needed / max(self._count, 1)) * self.MARGIN)
 
+    def _preferred(self, needed, radius):
+        """Primary keys of the `needed` nearest points that come first (all of them within the
+        radius when fewer), looked for in growing circles like the others: where they are many,
+        only a small circle is ranked."""
+        preferred = self.queryset.filter(self.first)
+        while True:
+            found = list(
+                preferred.within(self.latitude, self.longitude, radius)
+                .by_distance(self.latitude, self.longitude)
+                .values_list("pk", flat=True)[:needed]
+            )
+            if len(found) >= needed or radius >= self.radius_km:
+                return found
+            radius = min(self.radius_km, radius * 4)
+
     def __getitem__(self, index):
         if not isinstance(index, slice):
             raise TypeError("NearestResults only supports slices.")
@@ -65,12 +80,17 @@ class NearestResults:
         if stop <= start:
             return []
         radius = self._radius_for(stop)
+        # Where the circle holds few points, those that come first are ranked with the others in
+        # one query; where it holds many, the nearest of them are found first, in small circles.
+        dense = self.first is not None and self._count > self.cap
+        preferred = self._preferred(stop, radius) if dense else None
         while True:
             # Rank ids only (no join but those the filters need), then fetch the page's rows with
             # their structure, network and commune, in the same query and the same order.
             candidates = self.queryset.within(self.latitude, self.longitude, radius)
-            if self.first is not None:
-                # Those that come first are ranked whatever the circle: all of them within the radius.
+            if preferred:
+                candidates |= self.queryset.filter(pk__in=preferred)
+            elif self.first is not None and not dense:
                 candidates |= self.queryset.within(self.latitude, self.longitude, self.radius_km).filter(self.first)
             ranked = candidates.by_distance(self.latitude, self.longitude, self.first).values("pk")[start:stop]
             nearest = list(

@@ -207,3 +207,25 @@ def test_competence_costs_one_query_then_none_for_the_same_data(
     resolution = resolve("Vienne")
     names = [structure.name for structure in competence_for(resolution.commune, resolution.serial).structures]
     assert names == ["ML Lyon Sud", "ML Rhodanienne"]
+
+
+def test_where_places_are_many_the_competent_ones_still_come_first_on_every_page(client, border):
+    """More than 200 places in the circle: the competent ones are found in small circles first."""
+    own, other, own_point, other_point = border
+    for n in range(205):
+        ReceptionPointFactory(structure=other, name=f"ML Lyon Sud — lieu {n}", commune_insee=VIENNE)
+    more_own = [
+        ReceptionPointFactory(structure=own, name=f"ML Rhodanienne — lieu {n}", commune_insee=commune)
+        for n, commune in enumerate(["38087", "38487"])  # Chasse-sur-Rhône, Seyssuel
+    ]
+    params = {"q": "Vienne", "reseau": "mission-locale"}
+    first_page = client.get(reverse("annuaire:search"), params).context["outcome"]
+    assert first_page.count_capped
+    rows = first_page.rows
+    competent = [row.point for row in rows if row.competent]
+    assert set(competent) == {own_point, *more_own}
+    assert [row.competent for row in rows[:3]] == [True, True, True]
+    assert rows[0].distance_km <= rows[1].distance_km <= rows[2].distance_km
+    second = client.get(reverse("annuaire:search"), {**params, "page": "2"}).context["outcome"].rows
+    assert not {row.point for row in second} & {row.point for row in rows}
+    assert not any(row.competent for row in second)
