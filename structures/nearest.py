@@ -3,6 +3,8 @@
 
 import math
 
+from django.db.models import Q
+
 # Counting stops here: beyond it the page says « plus de 200 lieux ». At the real scale of the SPRO
 # (about 1,200 places) a 20 km search in Lyon finds about 140. The pages go on past it: the count
 # is then taken a page beyond the one asked for (count_cap), so « page suivante » is always right.
@@ -60,8 +62,8 @@ class NearestResults:
 
     def _preferred(self, needed, radius):
         """Primary keys of the `needed` nearest points that come first (all of them within the
-        radius when fewer), looked for in growing circles like the others: where they are many,
-        only a small circle is ranked."""
+        radius when fewer): looked for in the small circle of the others, then, if it holds too
+        few, in the whole circle. Where they are many, only a small circle is ranked."""
         preferred = self.queryset.filter(self.first)
         while True:
             found = list(
@@ -71,7 +73,7 @@ class NearestResults:
             )
             if len(found) >= needed or radius >= self.radius_km:
                 return found
-            radius = min(self.radius_km, radius * 4)
+            radius = self.radius_km  # too few nearby: they are rare, the whole circle is cheap to rank
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
@@ -80,17 +82,14 @@ class NearestResults:
         if stop <= start:
             return []
         radius = self._radius_for(stop)
-        # Where the circle holds few points, those that come first are ranked with the others in
-        # one query; where it holds many, the nearest of them are found first, in small circles.
-        dense = self.first is not None and self._count > self.cap
-        preferred = self._preferred(stop, radius) if dense else None
+        if self.first is not None and self._count > self.cap:
+            return self._dense_page(start, stop, radius)
         while True:
             # Rank ids only (no join but those the filters need), then fetch the page's rows with
             # their structure, network and commune, in the same query and the same order.
             candidates = self.queryset.within(self.latitude, self.longitude, radius)
-            if preferred:
-                candidates |= self.queryset.filter(pk__in=preferred)
-            elif self.first is not None and not dense:
+            if self.first is not None:
+                # Few points in the circle: those that come first are ranked with the others.
                 candidates |= self.queryset.within(self.latitude, self.longitude, self.radius_km).filter(self.first)
             ranked = candidates.by_distance(self.latitude, self.longitude, self.first).values("pk")[start:stop]
             nearest = list(
@@ -100,4 +99,30 @@ class NearestResults:
             )
             if len(nearest) >= stop - start or radius >= self.radius_km:
                 return nearest
+            radius = min(self.radius_km, radius * 2)
+
+    def _dense_page(self, start, stop, radius):
+        """A page where the circle holds many points: the nearest of those that come first (found
+        in a small circle), then the nearest of the others, ranked as without them."""
+        preferred = self._preferred(stop, radius)
+        first = preferred[start:stop]
+        if len(first) == stop - start:
+            rows = self.rows(self.queryset.model.objects.filter(pk__in=first))
+            return sorted(rows, key=lambda row: first.index(row.pk))
+        # All those that come first are known (fewer than a page): the others follow them.
+        skip, needed = max(0, start - len(preferred)), stop - start - len(first)
+        while True:
+            others = (
+                self.queryset.within(self.latitude, self.longitude, radius)
+                .exclude(pk__in=preferred)
+                .by_distance(self.latitude, self.longitude)
+                .values("pk")[skip : skip + needed]
+            )
+            rows = list(
+                self.rows(self.queryset.model.objects.filter(Q(pk__in=others) | Q(pk__in=first))).by_distance(
+                    self.latitude, self.longitude, Q(pk__in=first) if first else None
+                )
+            )
+            if len(rows) >= stop - start or radius >= self.radius_km:
+                return rows
             radius = min(self.radius_km, radius * 2)

@@ -229,3 +229,20 @@ def test_where_places_are_many_the_competent_ones_still_come_first_on_every_page
     second = client.get(reverse("annuaire:search"), {**params, "page": "2"}).context["outcome"].rows
     assert not {row.point for row in second} & {row.point for row in rows}
     assert not any(row.competent for row in second)
+
+
+def test_a_full_page_of_competent_places_then_the_others(client, border):
+    own, other, own_point, other_point = border
+    for n in range(200):
+        ReceptionPointFactory(structure=other, name=f"ML Lyon Sud — lieu {n}", commune_insee=VIENNE)
+    for n in range(24):
+        ReceptionPointFactory(structure=own, name=f"ML Rhodanienne — lieu {n}", commune_insee=ESTRABLIN)
+    params = {"q": "Vienne", "reseau": "mission-locale"}
+    pages = [client.get(reverse("annuaire:search"), {**params, "page": page}).context["outcome"] for page in (1, 2)]
+    first, second = pages[0].rows, pages[1].rows
+    assert pages[0].count_capped
+    assert len(first) == len(second) == 20
+    assert all(row.competent for row in first)
+    assert [row.competent for row in second] == [True] * 5 + [False] * 15
+    assert not {row.point for row in first} & {row.point for row in second}
+    assert [row.distance_km for row in second[5:]] == sorted(row.distance_km for row in second[5:])
