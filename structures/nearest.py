@@ -82,16 +82,19 @@ class NearestResults:
         if stop <= start:
             return []
         radius = self._radius_for(stop)
-        if self.first is not None and self._count > self.cap:
-            return self._dense_page(start, stop, radius)
+        if self.first is not None:
+            if self._count > self.cap:
+                return self._dense_page(start, stop, radius)
+            # At most COUNT_CAP points in the whole circle: rank them all, those that come first first.
+            radius = self.radius_km
         while True:
             # Rank ids only (no join but those the filters need), then fetch the page's rows with
             # their structure, network and commune, in the same query and the same order.
-            candidates = self.queryset.within(self.latitude, self.longitude, radius)
-            if self.first is not None:
-                # Few points in the circle: those that come first are ranked with the others.
-                candidates |= self.queryset.within(self.latitude, self.longitude, self.radius_km).filter(self.first)
-            ranked = candidates.by_distance(self.latitude, self.longitude, self.first).values("pk")[start:stop]
+            ranked = (
+                self.queryset.within(self.latitude, self.longitude, radius)
+                .by_distance(self.latitude, self.longitude, self.first)
+                .values("pk")[start:stop]
+            )
             nearest = list(
                 self.rows(self.queryset.model.objects.filter(pk__in=ranked)).by_distance(
                     self.latitude, self.longitude, self.first
