@@ -323,3 +323,17 @@ def map_points(request):
         for row in rows
     ]
     return json_response({"type": "FeatureCollection", "features": features})
+
+
+@require_GET
+def map_communes(request):
+    """The names of the basemap: every commune with its reference point and population, the most
+    populous first (the map shows more of them as it zooms in)."""
+    communes = (
+        Commune.objects.filter(kind=CommuneKind.COMMUNE)
+        .order_by("-population", "name")
+        .values_list("name", "latitude", "longitude", "population")
+    )
+    return json_response(
+        {"communes": [[name, round(lat, 4), round(lon, 4), people] for name, lat, lon, people in communes]}
+    )

@@ -13,6 +13,7 @@ and communes, without the communes taken out (Structure.objects.competent_for).
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from spro_site.cache import get_or_compute
@@ -29,6 +30,9 @@ CACHE_SECONDS = 3600
 class Competence:
     commune: object  # annuaire.places.Place
     structures: list = field(default_factory=list)
+    # Structures of networks with sectors whose area is recorded: one that is not competent for
+    # the commune covers other communes.
+    sectored: set = field(default_factory=set)
 
     @cached_property
     def ids(self):
@@ -39,7 +43,7 @@ class Competence:
         has sectors and it covers other communes; None when its network receives anyone."""
         if point.structure_id in self.ids:
             return True
-        return False if point.structure.network.territory else None
+        return False if point.structure_id in self.sectored else None
 
     def badge(self, point):
         if point.structure.network.slug == MISSION_LOCALE:
@@ -58,21 +62,40 @@ class Competence:
         return next((s for s in self.structures if s.network.slug == MISSION_LOCALE), None)
 
 
-def competent_structures(commune):
-    structures = Structure.objects.published().territorial().competent_for(commune).select_related("network")
-    return list(structures.order_by("name"))
+def read_competence(commune):
+    """(competent structures, ids of the structures with sectors whose area is recorded), in one
+    query: every published structure of a network with sectors that has an area, with whether it
+    is competent for the commune."""
+    through = (Structure.competence_departments.through, Structure.competence_epcis.through, Structure.competence_communes.through)  # fmt: skip
+    has_area = Q()
+    for model in through:
+        has_area |= Exists(model.objects.filter(structure_id=OuterRef("pk")))
+    competent = Structure.objects.competent_for(commune).values("pk")
+    rows = (
+        Structure.objects.published()
+        .territorial()
+        .filter(has_area)
+        .annotate(is_competent=Exists(competent.filter(pk=OuterRef("pk"))))
+        .select_related("network")
+        .order_by("name")
+    )
+    structures, sectored = [], set()
+    for structure in rows:
+        sectored.add(structure.pk)
+        if structure.is_competent:
+            structures.append(structure)
+    return structures, sectored
 
 
 def competence_for(commune, serial=None):
-    """The published structures of networks with sectors that are competent for `commune` (a
-    place of the search, or None): one query, or none when the answer for this version of the data
-    (`serial`) is in the cache."""
+    """Who is competent for `commune` (a place of the search, or None): one query, or none when
+    the answer for this version of the data (`serial`) is in the cache."""
     if commune is None:
         return None
     if serial is None:
-        return Competence(commune, competent_structures(commune))
+        return Competence(commune, *read_competence(commune))
     key = f"competence:{serial}:{timezone.localdate().isoformat()}:{commune.insee_code}"
-    return Competence(commune, get_or_compute(key, lambda: competent_structures(commune), CACHE_SECONDS))
+    return Competence(commune, *get_or_compute(key, lambda: read_competence(commune), CACHE_SECONDS))
 
 
 @dataclass

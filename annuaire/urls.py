@@ -38,6 +38,7 @@ urlpatterns = [
     path("robots.txt", shared_cache(views.robots_txt), name="robots"),
     path("donnees/", shared_cache(pages.open_data), name="open-data"),
     path("carte/lieux.geojson", shared_cache(api.map_points, params=SEARCH_PARAMS), name="map-points"),
+    path("carte/communes.json", shared_cache(api.map_communes), name="map-communes"),
     path("api/v1/openapi.json", api.openapi, name="api-openapi"),
     path("api/v1/lieux", api.points, name="api-points"),
     path("api/v1/lieux.geojson", api.points_geojson, name="api-points-geojson"),

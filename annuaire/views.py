@@ -1,3 +1,6 @@
+from functools import wraps
+
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,6 +32,22 @@ def home(request):
     return render(request, "annuaire/home.html", {"figures": figures})
 
 
+def map_page(view):
+    """A page with a map: when a tile server is configured, it is told which site asks for tiles
+    (OpenStreetMap's servers refuse requests without a referrer); the rest of the site keeps
+    « same-origin »."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if settings.MAP_TILES_URL:
+            response["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        return response
+
+    return wrapper
+
+
+@map_page
 def search(request):
     outcome = run_search(request.GET).paginate()
     geojson_url = reverse("annuaire:map-points")
@@ -57,6 +76,7 @@ def elsewhere(structure, insee_code):
     return commune
 
 
+@map_page
 def point_detail(request, slug):
     point = get_object_or_404(
         ReceptionPoint.objects.published()
@@ -95,6 +115,7 @@ def point_detail(request, slug):
     return render(request, "annuaire/point_detail.html", context)
 
 
+@map_page
 def structure_detail(request, slug):
     structure = get_object_or_404(
         Structure.objects.published()

@@ -134,11 +134,16 @@
         // One canvas for every marker and the radius circle: tens of thousands of points stay smooth,
         // and no second canvas sits on top of the markers to swallow clicks.
         renderer = L.canvas({ padding: 0.5 });
-        map = L.map(node, { renderer: renderer, zoomControl: true, attributionControl: Boolean(config.tilesUrl) });
+        map = L.map(node, { renderer: renderer, zoomControl: true });
+        map.attributionControl.setPrefix(false);
         if (config.tilesUrl) {
           L.tileLayer(config.tilesUrl, { attribution: config.tilesAttribution, maxZoom: 18 }).addTo(map);
         }
         map.setView([Number(config.regionLat), Number(config.regionLon)], Number(config.regionZoom));
+        if (!config.tilesUrl && window.SproBasemap) {
+          // No tile server: the basemap that ships with the site.
+          window.SproBasemap.add(map, node);
+        }
       }
       fetch(config.geojsonUrl, { headers: { Accept: "application/geo+json, application/json" } })
         .then(function (response) {

@@ -23,7 +23,37 @@ def test_no_tile_server_by_default(client):
     html = client.get(reverse("annuaire:search"), {"q": "42000"}).content.decode()
     assert 'data-tiles-url=""' in html
     # Leaflet comes from the site's own static files, never from a third-party host.
-    assert re.findall(r'<script src="([^"]+)"', html) == ["/static/leaflet/leaflet.js", "/static/js/search.js"]
+    assert re.findall(r'<script src="([^"]+)"', html) == [
+        "/static/leaflet/leaflet.js",
+        "/static/vendor/topojson-client-3.1.0.min.js",
+        "/static/js/basemap.js",
+        "/static/js/search.js",
+    ]
+    # The basemap is drawn from the site's own files.
+    assert 'data-basemap-departments="/static/basemap/ara-departements-ign2018.geojson"' in html
+    assert 'data-basemap-communes="/static/basemap/ara-communes-ign2018.topojson"' in html
+    assert 'data-basemap-attribution="IGN – ADMIN EXPRESS 2018, Licence Ouverte"' in html
+
+
+@pytest.mark.django_db
+def test_the_names_of_the_basemap_are_the_communes_most_populous_first(client):
+    communes = client.get(reverse("annuaire:map-communes")).json()["communes"]
+    assert len(communes) == 4025
+    assert communes[0][0] == "Lyon"
+    assert [name for name, _, _, _ in communes[:2]] == ["Lyon", "Saint-Étienne"]
+    assert {"Grenoble", "Villeurbanne"} <= {name for name, _, _, _ in communes[2:4]}
+    assert all(communes[i][3] >= communes[i + 1][3] for i in range(len(communes) - 1))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tiles", ["", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"])
+def test_map_pages_send_a_referrer_to_a_tile_server_only(client, settings, tiles):
+    settings.MAP_TILES_URL = tiles
+    point = ReceptionPointFactory()
+    expected = "strict-origin-when-cross-origin" if tiles else "same-origin"
+    for url in (f"{reverse('annuaire:search')}?q=42000", point.get_absolute_url(), point.structure.get_absolute_url()):
+        assert client.get(url)["Referrer-Policy"] == expected, url
+    assert client.get(reverse("annuaire:spro"))["Referrer-Policy"] == "same-origin"
 
 
 @pytest.mark.django_db

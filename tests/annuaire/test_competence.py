@@ -246,3 +246,11 @@ def test_a_full_page_of_competent_places_then_the_others(client, border):
     assert [row.competent for row in second] == [True] * 5 + [False] * 15
     assert not {row.point for row in first} & {row.point for row in second}
     assert [row.distance_km for row in second[5:]] == sorted(row.distance_km for row in second[5:])
+
+
+def test_a_structure_whose_area_is_not_recorded_is_not_said_to_cover_other_communes(client, border):
+    own, other, own_point, other_point = border
+    unknown = ReceptionPointFactory(structure=StructureFactory(network_slug="cio"), commune_insee=VIENNE)
+    outcome = client.get(reverse("annuaire:search"), {"q": "Vienne"}).context["outcome"]
+    verdicts = {row.point: row.competent for row in outcome.rows}
+    assert verdicts == {own_point: True, other_point: False, unknown: None}

@@ -163,3 +163,21 @@ def test_your_mission_locale_first_at_the_edge_of_two_territories(live_server, b
     name = "votre-mission-locale-" + ("avec" if javascript else "sans") + "-javascript-360x800"
     assert screenshot(name, page).stat().st_size > 5000
     context.close()
+
+
+def test_the_map_draws_its_own_basemap_without_a_tile_server(live_server, page, places, screenshot):
+    """No MAP_TILES_URL (the default): the region, its departments, the outlines and names of the
+    communes are drawn from the site's own files, with their attribution."""
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server.url}/recherche/?q=saint-etienne")
+    carte = page.locator("#carte")
+    expect(carte).to_be_visible()
+    expect(carte.locator(".leaflet-control-attribution")).to_contain_text("IGN – ADMIN EXPRESS 2018, Licence Ouverte")
+    expect(carte.locator(".map-name", has_text=re.compile("^Saint-Étienne$"))).to_be_visible()
+    expect(carte.locator(".map-name").first).to_be_visible()
+    assert carte.locator(".map-name").count() >= 5
+    # Region and departments, then the communes' outlines at this zoom (20 km around the place).
+    basemap = carte.locator(".leaflet-basemap-pane path")
+    expect(basemap.nth(40)).to_be_attached()
+    assert page.locator("img.leaflet-tile").count() == 0  # nothing asked of a tile server
+    assert screenshot("carte-fond-du-site-1280x800").stat().st_size > 20000

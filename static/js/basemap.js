@@ -1,0 +1,111 @@
+/* The basemap that ships with the site (static/basemap/SOURCES.md), drawn under the places when no
+   tile server is configured: the region and its departments always, the communes' outlines from
+   zoom 10, and the names of communes, the most populous first, more as the map zooms in.
+   SproBasemap.add(map, node) reads the files' addresses from the map node's data attributes. */
+(function () {
+  "use strict";
+
+  // Minimum population whose name is shown, by zoom level; beyond the last, every commune.
+  var NAMES_FROM = { 7: 60000, 8: 20000, 9: 7000, 10: 2500, 11: 800 };
+  var MAX_NAMES = 180;
+  var OUTLINES_FROM_ZOOM = 10;
+
+  function getJSON(url) {
+    return fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
+      return response.ok ? response.json() : null;
+    });
+  }
+
+  function add(map, node) {
+    var data = node.dataset;
+    if (!data.basemapRegion || !window.L) return;
+    map.createPane("basemap");
+    map.getPane("basemap").style.zIndex = 250;
+    map.createPane("basemap-names");
+    map.getPane("basemap-names").style.zIndex = 450;
+    map.getPane("basemap-names").style.pointerEvents = "none";
+    map.attributionControl.addAttribution(data.basemapAttribution);
+    var svg = L.svg({ pane: "basemap" });
+
+    getJSON(data.basemapRegion).then(function (region) {
+      if (!region) return;
+      L.geoJSON(region, {
+        pane: "basemap",
+        renderer: svg,
+        interactive: false,
+        style: { color: "#00356e", weight: 2.5, fillColor: "#eef2f7", fillOpacity: 1 },
+      }).addTo(map);
+      getJSON(data.basemapDepartments).then(function (departments) {
+        if (!departments) return;
+        L.geoJSON(departments, {
+          pane: "basemap",
+          renderer: svg,
+          interactive: false,
+          style: { color: "#4a5568", weight: 1.5, fill: false },
+        }).addTo(map);
+      });
+    });
+
+    var outlines = null;
+    var loading = false;
+    function showOutlines() {
+      if (map.getZoom() < OUTLINES_FROM_ZOOM) {
+        if (outlines) map.removeLayer(outlines);
+        return;
+      }
+      if (outlines) {
+        outlines.addTo(map);
+        return;
+      }
+      if (loading || !window.topojson) return;
+      loading = true;
+      getJSON(data.basemapCommunes).then(function (topology) {
+        if (!topology) return;
+        var name = Object.keys(topology.objects)[0];
+        outlines = L.geoJSON(window.topojson.feature(topology, topology.objects[name]), {
+          pane: "basemap",
+          renderer: svg,
+          interactive: false,
+          style: { color: "#9aa5b1", weight: 0.8, fill: false },
+        });
+        showOutlines();
+      });
+    }
+
+    var names = L.layerGroup().addTo(map);
+    var communes = [];
+    function showNames() {
+      names.clearLayers();
+      var zoom = map.getZoom();
+      var minimum = zoom in NAMES_FROM ? NAMES_FROM[zoom] : zoom < 7 ? Infinity : 0;
+      var bounds = map.getBounds().pad(0.1);
+      var shown = 0;
+      for (var i = 0; i < communes.length && shown < MAX_NAMES; i++) {
+        var commune = communes[i];
+        if (commune[3] < minimum) break; // sorted by population, the most populous first
+        if (!bounds.contains([commune[1], commune[2]])) continue;
+        L.marker([commune[1], commune[2]], {
+          pane: "basemap-names",
+          interactive: false,
+          keyboard: false,
+          icon: L.divIcon({ className: "map-name", html: "", iconSize: null }),
+        })
+          .addTo(names)
+          .getElement()
+          .textContent = commune[0];
+        shown += 1;
+      }
+    }
+    getJSON(data.basemapNames).then(function (payload) {
+      communes = (payload && payload.communes) || [];
+      showNames();
+    });
+    map.on("zoomend moveend", function () {
+      showOutlines();
+      showNames();
+    });
+    showOutlines();
+  }
+
+  window.SproBasemap = { add: add };
+})();
