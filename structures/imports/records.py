@@ -200,10 +200,13 @@ class ReceptionPointResource(DirectoryResource):
         try:
             super().import_instance(instance, row, **kwargs)
         finally:
-            # Without coordinates, the point is placed at its commune, and says so.
+            # Without coordinates, the point is placed at its commune, and says so; with coordinates
+            # and no precision given, they are the place's own.
             if (instance.latitude is None or instance.longitude is None) and instance.commune_id:
                 instance.latitude, instance.longitude = instance.commune.latitude, instance.commune.longitude
                 instance.geo_precision = GeoPrecision.COMMUNE
+            elif row.get("latitude") not in (None, "") and not str(row.get("precision_position") or "").strip():
+                instance.geo_precision = GeoPrecision.EXACT
 
     def get_queryset(self):
         return self.filter_export(super().get_queryset())

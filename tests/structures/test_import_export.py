@@ -593,3 +593,21 @@ def test_numbers_typed_into_a_spreadsheet_are_read_back():
     assert result.problems == []
     point = ReceptionPoint.objects.get(slug="lieu-nombres")
     assert (point.postal_code, point.commune_id, point.phone, point.latitude) == ("01000", "01053", "0474000000", 46.2)
+
+
+def test_imported_coordinates_are_the_places_own_unless_said_otherwise():
+    structure = ReceptionPointFactory().structure
+    headers = ["identifiant", "structure", "nom", "code_postal", "commune_insee", "adresse", "latitude", "longitude"]
+    rows = [
+        ["lieu-place", structure.slug, "Lieu placé", "42000", "42218", "2 rue de la Paix", "45,4397", "4,3872"],
+        ["lieu-sans-position", structure.slug, "Lieu sans position", "42000", "42218", "3 rue de la Paix", "", ""],
+    ]
+    result = run_import(ReceptionPointResource, csv_file(headers, rows), dry_run=False)
+    assert not result.problems
+    placed = ReceptionPoint.objects.get(slug="lieu-place")
+    assert (placed.latitude, placed.longitude, placed.geo_precision) == (45.4397, 4.3872, "exact")
+    assert ReceptionPoint.objects.get(slug="lieu-sans-position").geo_precision == "commune"
+    with_precision = [*headers, "precision_position"]
+    rows = [[*rows[0][:5], "2 rue de la Paix", "45,4397", "4,3872", "commune"]]
+    run_import(ReceptionPointResource, csv_file(with_precision, rows), dry_run=False)
+    assert ReceptionPoint.objects.get(slug="lieu-place").geo_precision == "commune"
