@@ -223,15 +223,29 @@
     };
   }
 
-  // --- The small map of a place's page (only when a tile server is configured). ---
+  // --- The small map of a place's page: the tile server's, else the site's own basemap. ---
   function setUpPointMap(node) {
     if (!window.L) return;
+    node.hidden = false;
     var position = [Number(node.dataset.lat), Number(node.dataset.lon)];
-    var map = L.map(node, { scrollWheelZoom: false }).setView(position, 15);
-    L.tileLayer(node.dataset.tilesUrl, { attribution: node.dataset.tilesAttribution, maxZoom: 18 }).addTo(map);
-    L.circleMarker(position, { radius: 8, color: "#ffffff", weight: 2, fillColor: "#004a99", fillOpacity: 0.9 }).addTo(
-      map
-    );
+    var map = L.map(node, { scrollWheelZoom: false });
+    map.attributionControl.setPrefix(false);
+    if (node.dataset.tilesUrl) {
+      map.setView(position, 15);
+      L.tileLayer(node.dataset.tilesUrl, { attribution: node.dataset.tilesAttribution, maxZoom: 18 }).addTo(map);
+    } else {
+      map.setView(position, 12);
+      if (window.SproBasemap) window.SproBasemap.add(map, node);
+    }
+    // An approximate position (the commune's centre) is drawn as a hollow ring, not a pin.
+    var approximate = node.dataset.approximate === "true";
+    L.circleMarker(position, {
+      radius: approximate ? 14 : 8,
+      color: approximate ? "#004a99" : "#ffffff",
+      weight: approximate ? 3 : 2,
+      fillColor: "#004a99",
+      fillOpacity: approximate ? 0.15 : 0.9,
+    }).addTo(map);
   }
 
   // --- « Partager »: the phone's share sheet when there is one, else copy the address. ---

@@ -115,3 +115,17 @@ def test_reporting_an_error(live_server, page, point):
     page.get_by_role("button", name="Envoyer le signalement").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Merci, votre signalement a été transmis")
     assert point.error_reports.get().message == "Le numéro de téléphone ne répond plus."
+
+
+def test_the_point_page_shows_a_small_map_on_the_sites_basemap(live_server, page, point, screenshot):
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + point.get_absolute_url())
+    carte = page.locator(".js-point-map")
+    expect(carte).to_be_visible()
+    expect(carte.locator(".map-name", has_text=re.compile("^Montbrison$"))).to_be_visible()
+    expect(carte.locator(".leaflet-basemap-pane path").nth(20)).to_be_attached()  # communes' outlines
+    expect(carte.locator(".leaflet-control-attribution")).to_contain_text("IGN – ADMIN EXPRESS 2018")
+    # No coordinates in degrees for citizens: the precision in words, the degrees for advisers.
+    expect(page.locator(".point__position")).to_contain_text("Position sur la carte")
+    expect(page.locator(".point__technical")).not_to_have_attribute("open", "")
+    assert screenshot("lieu-petite-carte-360x800").stat().st_size > 5000
