@@ -45,7 +45,7 @@ from annuaire.shapes.directory import (
     point_feature,
     point_url,
 )
-from structures.enums import CommuneKind
+from structures.enums import CommuneKind, GeoPrecision
 from structures.geo import great_circle_km
 from structures.models import Commune, Network, ReceptionPoint, ReceptionPointQuerySet, Structure
 from structures.text import normalize
@@ -307,7 +307,15 @@ def map_points(request):
     rows = (
         outcome.scope.prefetch_related(None)
         .order_by()
-        .values("slug", "name", "latitude", "longitude", "structure__network__short_name")
+        .values(
+            "slug",
+            "name",
+            "latitude",
+            "longitude",
+            "geo_precision",
+            "structure__network__short_name",
+            "structure__network__slug",
+        )  # fmt: skip
     )
     features = [
         {
@@ -317,6 +325,9 @@ def map_points(request):
                 "id": row["slug"],
                 "name": row["name"],
                 "network": row["structure__network__short_name"],
+                "network_id": row["structure__network__slug"],
+                # Only the commune's centre: drawn as a ring, and the legend says so.
+                "approximate": row["geo_precision"] == GeoPrecision.COMMUNE,
                 "url": point_url(request, row["slug"]),
             },
         }

@@ -119,6 +119,24 @@
   }
 
   // --- The map: Leaflet from the project's static files, markers drawn on a canvas. ---
+  // One colour per network (the popup names it; the list holds everything).
+  var NETWORK_COLOURS = {
+    cio: "#1d4ed8",
+    scuio: "#0e7490",
+    "info-jeunes": "#7c3aed",
+    "france-travail": "#b91c1c",
+    "cap-emploi": "#c2410c",
+    apec: "#4d7c0f",
+    "mission-locale": "#047857",
+    "avenir-actifs": "#a16207",
+    cma: "#9d174d",
+    cci: "#1e3a8a",
+    "chambre-agriculture": "#3f6212",
+    mife: "#6b21a8",
+    cidff: "#be185d",
+    association: "#374151",
+    collectivite: "#0f766e",
+  };
   function createMap(panel) {
     var node = panel.querySelector(".js-map");
     var toggle = panel.querySelector(".js-map-toggle");
@@ -154,13 +172,25 @@
           if (layer) layer.remove();
           layer = L.geoJSON(data, {
             pointToLayer: function (feature, latlng) {
+              var colour = NETWORK_COLOURS[feature.properties.network_id] || "#004a99";
+              // A position that is only the commune's centre: a ring, as the legend says.
+              if (feature.properties.approximate) {
+                return L.circleMarker(latlng, {
+                  renderer: renderer,
+                  radius: 7,
+                  color: colour,
+                  weight: 3,
+                  fillColor: "#ffffff",
+                  fillOpacity: 0.9,
+                });
+              }
               return L.circleMarker(latlng, {
                 renderer: renderer,
                 radius: 7,
                 color: "#ffffff",
                 weight: 1.5,
-                fillColor: "#004a99",
-                fillOpacity: 0.9,
+                fillColor: colour,
+                fillOpacity: 0.95,
               });
             },
             onEachFeature: function (feature, marker) {

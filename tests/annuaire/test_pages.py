@@ -185,3 +185,15 @@ def test_structure_page_maps_its_points(client, point):
         "Mission Locale du Forez — Montbrison",
         "Permanence de Boën",
     ]
+
+
+def test_map_markers_say_their_network_and_whether_the_position_is_approximate(client, point):
+    point.geo_precision = "exact"
+    point.save()
+    data = client.get(reverse("annuaire:map-points"), {"structure": point.structure.slug}).json()
+    properties = {f["properties"]["name"]: f["properties"] for f in data["features"]}
+    assert properties["Mission Locale du Forez — Montbrison"]["approximate"] is False
+    assert properties["Permanence de Boën"]["approximate"] is True
+    assert {p["network_id"] for p in properties.values()} == {"mission-locale"}
+    html = client.get(point.structure.get_absolute_url()).content.decode()
+    assert "un anneau : le centre de sa commune (position approximative)" in html

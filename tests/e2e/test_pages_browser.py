@@ -122,8 +122,9 @@ def test_the_point_page_shows_a_small_map_on_the_sites_basemap(live_server, page
     page.goto(live_server.url + point.get_absolute_url())
     carte = page.locator(".js-point-map")
     expect(carte).to_be_visible()
-    expect(carte.locator(".map-name", has_text=re.compile("^Montbrison$"))).to_be_visible()
-    expect(carte.locator(".leaflet-basemap-pane path").nth(20)).to_be_attached()  # communes' outlines
+    # The basemap's files load after the page (the communes' outlines are 270 KB compressed).
+    expect(carte.locator(".map-name", has_text=re.compile("^Montbrison$"))).to_be_visible(timeout=15000)
+    expect(carte.locator(".leaflet-basemap-pane path").nth(20)).to_be_attached(timeout=15000)  # outlines
     expect(carte.locator(".leaflet-control-attribution")).to_contain_text("IGN – ADMIN EXPRESS 2018")
     # No coordinates in degrees for citizens: the precision in words, the degrees for advisers.
     expect(page.locator(".point__position")).to_contain_text("Position sur la carte")

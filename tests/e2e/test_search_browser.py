@@ -173,11 +173,12 @@ def test_the_map_draws_its_own_basemap_without_a_tile_server(live_server, page, 
     carte = page.locator("#carte")
     expect(carte).to_be_visible()
     expect(carte.locator(".leaflet-control-attribution")).to_contain_text("IGN – ADMIN EXPRESS 2018, Licence Ouverte")
-    expect(carte.locator(".map-name", has_text=re.compile("^Saint-Étienne$"))).to_be_visible()
+    # The basemap's files load after the page (the communes' outlines are 270 KB compressed).
+    expect(carte.locator(".map-name", has_text=re.compile("^Saint-Étienne$"))).to_be_visible(timeout=15000)
     expect(carte.locator(".map-name").first).to_be_visible()
     assert carte.locator(".map-name").count() >= 5
     # Region and departments, then the communes' outlines at this zoom (20 km around the place).
     basemap = carte.locator(".leaflet-basemap-pane path")
-    expect(basemap.nth(40)).to_be_attached()
+    expect(basemap.nth(40)).to_be_attached(timeout=15000)
     assert page.locator("img.leaflet-tile").count() == 0  # nothing asked of a tile server
     assert screenshot("carte-fond-du-site-1280x800").stat().st_size > 20000
