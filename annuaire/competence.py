@@ -19,7 +19,7 @@ from django.utils import timezone
 from spro_site.cache import get_or_compute
 from structures.geo import great_circle_km
 from structures.hours import opening_state
-from structures.models import ReceptionPoint, Structure
+from structures.models import Network, ReceptionPoint, Structure
 
 MISSION_LOCALE = "mission-locale"
 # Who is competent changes with the data (the key holds its version) and with the day (labels).
@@ -55,7 +55,8 @@ class Competence:
         networks = {}
         for structure in self.structures:
             networks.setdefault(structure.network, []).append(structure)
-        return sorted(networks.items(), key=lambda item: (item[0].circle, item[0].position, item[0].name))
+        order = Network._meta.ordering  # the networks' own order, as everywhere on the site
+        return sorted(networks.items(), key=lambda item: [getattr(item[0], name) for name in order])
 
     @cached_property
     def mission_locale(self):

@@ -66,6 +66,15 @@ AREA_RELATIONS = [
 ]
 
 
+def area_context(structure):
+    """What annuaire/includes/area.html shows: the sentence of the area of competence and, for a
+    network with sectors only, the list of its communes (one query)."""
+    communes = []
+    if structure.network.territory:
+        communes = list(structure.area_communes().order_by("name").values_list("name", flat=True))
+    return {"area": structure.area_sentence(), "communes": communes}
+
+
 def elsewhere(structure, insee_code):
     """The commune of the search, when the structure has sectors and does not cover it."""
     if not structure.network.territory or not is_insee_code(insee_code):
@@ -107,8 +116,7 @@ def point_detail(request, slug):
         "levels": point.effective("levels"),
         "siblings": siblings[:50],
         "nearby": nearby,
-        "area": point.structure.area_sentence(),
-        "communes": list(point.structure.area_communes().order_by("name").values_list("name", flat=True)),
+        **area_context(point.structure),
         # Reached from a search in a commune its structure does not cover: said at the top.
         "elsewhere": elsewhere(point.structure, request.GET.get("commune", "")),
     }
@@ -131,7 +139,6 @@ def structure_detail(request, slug):
         ),
         slug=slug,
     )
-    communes = structure.area_communes().order_by("name").values_list("name", flat=True)
     geojson_url = f"{reverse('annuaire:map-points')}?structure={structure.slug}"
     return render(
         request,
@@ -139,8 +146,7 @@ def structure_detail(request, slug):
         {
             "structure": structure,
             "points": structure.points.all(),
-            "communes": list(communes),
-            "area": structure.area_sentence(),
+            **area_context(structure),
             "geojson_url": geojson_url,
         },
     )
