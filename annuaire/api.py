@@ -15,9 +15,11 @@ from django.views.decorators.http import require_GET
 from annuaire import data_inclusion
 from annuaire.competence import competent_places
 from annuaire.filters import StructureFilterSet
+from annuaire.mapping import MapForm, map_features, rounded
 from annuaire.openapi import openapi_document
 from annuaire.opendata import (
     CHUNK_SIZE,
+    GEOJSON,
     JSON_OPTIONS,
     CsvForm,
     ListingForm,
@@ -31,7 +33,7 @@ from annuaire.opendata import (
     open_data,
 )
 from annuaire.places import CANDIDATES_SHOWN, gazetteer, resolve
-from annuaire.search import paginate_results, run_search
+from annuaire.search import distance_label, paginate_results, run_search
 from annuaire.shapes import context
 from annuaire.shapes.directory import (
     COMMUNE,
@@ -52,8 +54,8 @@ from structures.text import normalize
 from structures.validators import is_insee_code
 
 
-def json_response(data, status=200):
-    return JsonResponse(data, status=status, json_dumps_params=JSON_OPTIONS)
+def json_response(data, status=200, content_type="application/json"):
+    return JsonResponse(data, status=status, content_type=content_type, json_dumps_params=JSON_OPTIONS)
 
 
 def bad_request(errors):
@@ -135,18 +137,38 @@ def export_points(request):
     outcome = run_search(request.GET)
     if outcome.errors:
         return outcome, None
-    place, rows = outcome.place, outcome.scope.for_open_data()
-    rows = rows.order_by("pk") if place is None else rows.by_distance(place.latitude, place.longitude)
-    return outcome, rows.iterator(chunk_size=CHUNK_SIZE)
+    return outcome, export_order(outcome, outcome.scope.for_open_data()).iterator(chunk_size=CHUNK_SIZE)
+
+
+def export_order(outcome, rows):
+    """In primary-key order, or nearest first around a place."""
+    place = outcome.place
+    return rows.order_by("pk") if place is None else rows.by_distance(place.latitude, place.longitude)
 
 
 @open_data(export=True)
 def points_geojson(request):
-    outcome, rows = export_points(request)
+    """Every point as a GeoJSON feature; with `bbox` only those of the box, with `zoom` clusters
+    beyond MAP_POINT_LIMIT of them, as the site's map (annuaire.mapping)."""
+    map_form = MapForm(request.GET)
+    if not map_form.is_valid() or not (map_form.cleaned_data["bbox"] or map_form.cleaned_data["zoom"] is not None):
+        outcome, rows = export_points(request)
+        outcome.errors += form_errors(map_form)
+        if outcome.errors:
+            return search_errors(outcome)
+        shape_context = context(request)
+        return geojson_response(point_feature(point, shape_context) for point in rows)
+    outcome = run_search(request.GET)
     if outcome.errors:
         return search_errors(outcome)
     shape_context = context(request)
-    return geojson_response(point_feature(point, shape_context) for point in rows)
+
+    def points(queryset, limit):
+        rows = export_order(outcome, queryset.for_open_data())
+        return [point_feature(point, shape_context) for point in (rows if limit is None else rows[:limit])]
+
+    features, extent = map_features(outcome.scope, map_form.cleaned_data["bbox"], map_form.cleaned_data["zoom"], points)
+    return feature_collection(features, extent)
 
 
 @open_data(export=True)
@@ -301,39 +323,58 @@ def commune_competences(request, insee_code):
 # Map of the results page: only what a marker needs (the open-data GeoJSON has every field).
 @require_GET
 def map_points(request):
-    outcome = run_search(request.GET)
+    """The site's own map of a search: the points (or clusters) inside the box it shows, with what
+    their popup says (annuaire.mapping)."""
+    outcome, map_form = run_search(request.GET), MapForm(request.GET)
+    if not map_form.is_valid():
+        outcome.errors += form_errors(map_form)
     if outcome.errors:
         return search_errors(outcome)
-    rows = (
-        outcome.scope.prefetch_related(None)
-        .order_by()
-        .values(
+    place = outcome.place
+
+    def points(queryset, limit):
+        rows = queryset.prefetch_related(None).order_by().values(
             "slug",
             "name",
             "latitude",
             "longitude",
             "geo_precision",
+            "structure__name",
             "structure__network__short_name",
             "structure__network__slug",
         )  # fmt: skip
-    )
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [row["longitude"], row["latitude"]]},
-            "properties": {
-                "id": row["slug"],
-                "name": row["name"],
-                "network": row["structure__network__short_name"],
-                "network_id": row["structure__network__slug"],
-                # Only the commune's centre: drawn as a ring, and the legend says so.
-                "approximate": row["geo_precision"] == GeoPrecision.COMMUNE,
-                "url": point_url(request, row["slug"]),
-            },
-        }
-        for row in rows
-    ]
-    return json_response({"type": "FeatureCollection", "features": features})
+        return [map_point(request, row, place) for row in (rows if limit is None else rows[:limit])]
+
+    features, extent = map_features(outcome.scope, map_form.cleaned_data["bbox"], map_form.cleaned_data["zoom"], points)
+    return feature_collection(features, extent)
+
+
+def map_point(request, row, place):
+    distance = None
+    if place is not None:
+        distance = great_circle_km(place.latitude, place.longitude, row["latitude"], row["longitude"])
+    return {
+        "type": "Feature",
+        "id": row["slug"],
+        "geometry": {"type": "Point", "coordinates": [rounded(row["longitude"]), rounded(row["latitude"])]},
+        "properties": {
+            "name": row["name"],
+            "structure": row["structure__name"],
+            "network": row["structure__network__short_name"],
+            "network_id": row["structure__network__slug"],
+            # Only the commune's centre: drawn as a ring, and the legend says so.
+            "approximate": row["geo_precision"] == GeoPrecision.COMMUNE,
+            "distance": distance_label(distance),
+            "url": point_url(request, row["slug"]),
+        },
+    }
+
+
+def feature_collection(features, extent):
+    collection = {"type": "FeatureCollection"}
+    if extent is not None:
+        collection["bbox"] = [rounded(value) for value in extent]
+    return json_response(collection | {"features": features}, content_type=GEOJSON)
 
 
 @require_GET

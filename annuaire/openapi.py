@@ -6,6 +6,7 @@ answer against it, and send it thousands of generated requests (schemathesis).
 """
 
 from annuaire import data_inclusion
+from annuaire.mapping import MAP_POINT_LIMIT
 from annuaire.shapes import directory, parameters
 from structures.validators import INSEE_CODE_PATTERN
 
@@ -27,14 +28,17 @@ NEXT = {
 MESSAGE = {"type": "string", "description": "Ce qui ne va pas, en français."}
 
 
-def closed(properties, description=""):
+def closed(properties, description="", required=None):
     return {
         "type": "object",
         "description": description,
         "properties": properties,
-        "required": list(properties),
+        "required": list(properties if required is None else required),
         "additionalProperties": False,
     }
+
+
+BBOX = {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4}
 
 
 def array_of(name, description=None):
@@ -107,7 +111,37 @@ SCHEMAS = {
             "properties": directory.POINT_PROPERTIES.schema(),
         }
     ),
-    "FeatureCollection": closed({"type": {"const": "FeatureCollection"}, "features": array_of("Feature")}),
+    "Cluster": closed(
+        {
+            "type": {"const": "Feature"},
+            "geometry": closed(
+                {
+                    "type": {"const": "Point"},
+                    "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+                }
+            ),
+            "bbox": BBOX | {"description": "Étendue des lieux regroupés : ouest, sud, est, nord."},
+            "properties": closed(
+                {
+                    "cluster": {"const": True},
+                    "point_count": {"type": "integer", "minimum": 2, "description": "Nombre de lieux regroupés."},
+                }
+            ),
+        }
+    ),
+    "FeatureCollection": closed(
+        {
+            "type": {"const": "FeatureCollection"},
+            "bbox": BBOX
+            | {"description": "Étendue des lieux de la réponse (avec bbox ou zoom) : ouest, sud, est, nord."},
+            "features": {
+                "type": "array",
+                "items": {"oneOf": [ref("Feature"), ref("Cluster")]},
+                "description": f"Les lieux ; avec zoom et plus de {MAP_POINT_LIMIT} lieux, des regroupements (Cluster) et les lieux seuls dans leur carreau.",
+            },
+        },
+        required=("type", "features"),
+    ),
     "DataInclusionStructure": data_inclusion.STRUCTURE.schema(),
     "DataInclusionStructures": array_of(
         "DataInclusionStructure", "Structures au schéma data·inclusion v1 (voir externalDocs)."
@@ -170,14 +204,14 @@ SLUG = [{"name": "slug", "in": "path", "required": True, "schema": {"type": "str
 INSEE = [{"name": "insee_code", "in": "path", "required": True, "schema": {"type": "string", "pattern": INSEE_CODE_PATTERN}}]  # fmt: skip
 JSON, GEOJSON, TEXT_CSV = "application/json", "application/geo+json", "text/csv"
 POINT_PAGE = parameters.openapi_parameters(*parameters.POINT_PAGE)
-POINT_EXPORT = parameters.openapi_parameters(*parameters.POINT_EXPORT)
 POINT_CSV = parameters.openapi_parameters(*parameters.POINT_EXPORT, parameters.CSV)
+POINT_GEOJSON = parameters.openapi_parameters(*parameters.POINT_GEOJSON)
 STRUCTURE_PAGE = parameters.openapi_parameters(*parameters.STRUCTURE_PAGE)
 STRUCTURE_CSV = parameters.openapi_parameters(*parameters.STRUCTURE_EXPORT, parameters.CSV)
 # path: operation id, summary, parameters, the answer (description, media type, schema), errors.
 OPERATIONS = {
     "/lieux": ("listPoints", "Lieux d'accueil : autour d'un lieu (par distance, 20 par page) ou liste complète (curseur)", POINT_PAGE, "Une page de lieux.", JSON, ref("PointPage")),
-    "/lieux.geojson": ("exportPointsGeoJSON", "Tous les lieux qui répondent aux filtres, en GeoJSON, en une réponse", POINT_EXPORT, "Les lieux.", GEOJSON, ref("FeatureCollection")),
+    "/lieux.geojson": ("exportPointsGeoJSON", f"Les lieux qui répondent aux filtres, en GeoJSON, en une réponse ; avec bbox et zoom, ceux d'un rectangle, regroupés au-delà de {MAP_POINT_LIMIT}", POINT_GEOJSON, "Les lieux.", GEOJSON, ref("FeatureCollection")),
     "/lieux.csv": ("exportPointsCSV", "Tous les lieux qui répondent aux filtres, en CSV", POINT_CSV, "Les lieux.", TEXT_CSV, CSV),
     "/lieux/{slug}": ("getPoint", "Un lieu d'accueil", SLUG, "Le lieu.", JSON, ref("Point"), (404,)),
     "/structures": ("listStructures", "Structures membres (curseur)", STRUCTURE_PAGE, "Une page de structures.", JSON, ref("StructurePage")),
@@ -241,4 +275,6 @@ def documentation():
         "network_fields": directory.NETWORK.documentation(),
         "point_parameters": parameters.documentation(*parameters.POINT_PAGE, parameters.CSV),
         "structure_parameters": parameters.documentation(*parameters.STRUCTURE_PAGE, parameters.CSV),
+        "map_parameters": parameters.documentation(parameters.MAP),
+        "map_point_limit": MAP_POINT_LIMIT,
     }

@@ -27,6 +27,7 @@ from django_ratelimit.core import is_ratelimited
 from annuaire.caching import data_version, shared_cache
 from annuaire.filters import YES_VALUES, PointFilterSet, StructureFilterSet
 from annuaire.forms import SearchForm
+from annuaire.mapping import MapForm
 from spro_site.cache import get_or_compute, guarded
 from spro_site.client import client_key
 from structures.enums import LabelStatus
@@ -257,10 +258,11 @@ def json_stream_response(items, content_type="application/json; charset=utf-8", 
     return StreamingHttpResponse(stream_json_array(prefix, items, suffix), content_type=content_type)
 
 
+GEOJSON = "application/geo+json; charset=utf-8"
+
+
 def geojson_response(features):
-    return json_stream_response(
-        features, "application/geo+json; charset=utf-8", '{"type":"FeatureCollection","features":', "}"
-    )
+    return json_stream_response(features, GEOJSON, '{"type":"FeatureCollection","features":', "}")
 
 
 class _Echo:
@@ -313,4 +315,5 @@ API_PARAMETERS = {
     *StructureFilterSet.base_filters,
     *ListingForm.base_fields,
     *CsvForm.base_fields,
+    *MapForm.base_fields,
 }

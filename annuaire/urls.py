@@ -7,6 +7,7 @@ from annuaire.filters import PointFilterSet
 from annuaire.forms import SearchForm
 from annuaire.helper import QUESTIONS
 from annuaire.helper_forms import HelperForm
+from annuaire.mapping import MapForm
 from annuaire.sitemaps import SITEMAPS
 
 app_name = "annuaire"
@@ -16,6 +17,7 @@ app_name = "annuaire"
 # error-report form: its signed token must be fresh. Each view names the query parameters it reads
 # (a request with others is answered but not stored).
 SEARCH_PARAMS = {*SearchForm.base_fields, *PointFilterSet.base_filters}
+MAP_PARAMS = {*SEARCH_PARAMS, *MapForm.base_fields}
 HELPER_PARAMS = {*HelperForm.base_fields, *(name for name, _, _ in QUESTIONS), "q", "lat", "lon"}
 
 urlpatterns = [
@@ -37,7 +39,7 @@ urlpatterns = [
     path("sitemap.xml", shared_cache(sitemap, params={"p"}), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", shared_cache(views.robots_txt), name="robots"),
     path("donnees/", shared_cache(pages.open_data), name="open-data"),
-    path("carte/lieux.geojson", shared_cache(api.map_points, params=SEARCH_PARAMS), name="map-points"),
+    path("carte/lieux.geojson", shared_cache(api.map_points, params=MAP_PARAMS), name="map-points"),
     path("carte/communes.json", shared_cache(api.map_communes), name="map-communes"),
     path("api/v1/openapi.json", api.openapi, name="api-openapi"),
     path("api/v1/lieux", api.points, name="api-points"),

@@ -64,3 +64,18 @@ def squared_chord(latitude, longitude):
     x, y, z = unit_vector(latitude, longitude)
     dx, dy, dz = F("unit_x") - Value(x), F("unit_y") - Value(y), F("unit_z") - Value(z)
     return models.ExpressionWrapper(dx * dx + dy * dy + dz * dz, output_field=FloatField())
+
+
+# --- Grid clustering of the map (ReceptionPointQuerySet.grid_clusters, annuaire/mapping.py) -------
+# A cell is about CLUSTER_CELL_PX pixels wide on the screen at every zoom level. Web maps draw the
+# world 256 × 2^zoom pixels wide; a degree of latitude is longer on screen than a degree of
+# longitude by 1 / cos(latitude), taken at the region's middle latitude so that a cell has the same
+# corners whatever part of the map is shown (the same clusters on both sides of a pan).
+CLUSTER_CELL_PX = 64
+CLUSTER_REFERENCE_LATITUDE = 45.5
+
+
+def grid_cell_degrees(zoom):
+    """(height, width) in degrees of the clustering grid's cells at this zoom level."""
+    width = 360 / (256 * 2**zoom) * CLUSTER_CELL_PX
+    return width * math.cos(math.radians(CLUSTER_REFERENCE_LATITUDE)), width

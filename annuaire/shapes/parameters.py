@@ -9,6 +9,7 @@ from django import forms
 
 from annuaire.filters import PointFilterSet, StructureFilterSet, YesField
 from annuaire.forms import SearchForm
+from annuaire.mapping import MapForm
 from annuaire.opendata import CsvForm, ListingForm
 
 
@@ -25,6 +26,7 @@ POINT_FILTERS = filter_fields(PointFilterSet)
 STRUCTURE_FILTERS = filter_fields(StructureFilterSet)
 LISTING = form_fields(ListingForm)
 CSV = form_fields(CsvForm)
+MAP = form_fields(MapForm)
 
 
 def _limits(field):
@@ -90,5 +92,6 @@ def documentation(*groups):
 PLACE = {name: field for name, field in WHERE.items() if name != "page"}
 POINT_PAGE = (WHERE, POINT_FILTERS, LISTING)
 POINT_EXPORT = (PLACE, POINT_FILTERS)
+POINT_GEOJSON = (*POINT_EXPORT, MAP)
 STRUCTURE_PAGE = (STRUCTURE_FILTERS, LISTING)
 STRUCTURE_EXPORT = (STRUCTURE_FILTERS,)

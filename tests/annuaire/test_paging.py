@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from structures.models import Commune, ReceptionPoint
-from tests.structures.factories import StructureFactory
+from structures.models import Commune
+from tests.structures.factories import bulk_points
 
 pytestmark = pytest.mark.django_db
 
@@ -14,27 +14,9 @@ POINTS = 230
 @pytest.fixture
 def dense_area():
     """230 published points in and around Vienne, more than the 200 a page counts to."""
-    structure = StructureFactory()
     vienne = Commune.objects.get(insee_code="38544")
-    points = [
-        ReceptionPoint(
-            structure=structure,
-            name=f"Lieu dense n° {n:03d}",
-            slug=f"lieu-dense-{n:03d}",
-            kind="main",
-            commune=vienne,
-            postal_code="38200",
-            # Each a little farther east than the one before: the order of the results is known.
-            latitude=vienne.latitude,
-            longitude=vienne.longitude + n * 0.0005,
-            geo_precision="exact",
-            is_published=True,
-        )
-        for n in range(POINTS)
-    ]
-    for point in points:
-        point.sync_derived_fields(structure.name)
-    ReceptionPoint.objects.bulk_create(points)
+    # Each a little farther east than the one before: the order of the results is known.
+    bulk_points("Lieu-dense", [(vienne.latitude, vienne.longitude + n * 0.0005) for n in range(POINTS)], "38544")
     return vienne
 
 
@@ -54,7 +36,7 @@ def test_the_list_pages_on_past_two_hundred_to_the_last_result(client, dense_are
             break
         page += 1
     assert page == 12
-    assert seen == [f"Lieu dense n° {n:03d}" for n in range(POINTS)]
+    assert seen == [f"Lieu-dense n° {n:03d}" for n in range(POINTS)]
     last = client.get(url, {"q": "Vienne", "rayon": "50", "page": 12}).content.decode()
     assert "230 lieux d'accueil" in last
     assert "Page 12 sur 12" in " ".join(last.split())

@@ -148,3 +148,28 @@ def staff_member(group_name, username):
     user = User.objects.create_user(username, password=STAFF_PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name=group_name))
     return user
+
+
+def bulk_points(prefix, positions, commune_insee="69123", network="mission-locale"):
+    """Many published points of one new structure, one per (latitude, longitude), created at once;
+    their slugs are « <prefix>-000 », « <prefix>-001 »…"""
+    structure = StructureFactory(name=f"Structure {prefix}", network_slug=network)
+    commune = Commune.objects.get(insee_code=commune_insee)
+    points = [
+        ReceptionPoint(
+            structure=structure,
+            name=f"{prefix} n° {n:03d}",
+            slug=f"{prefix.lower()}-{n:03d}",
+            kind=PointKind.MAIN,
+            commune=commune,
+            postal_code=commune.postal_code_list[0],
+            latitude=latitude,
+            longitude=longitude,
+            geo_precision=GeoPrecision.EXACT,
+            is_published=True,
+        )
+        for n, (latitude, longitude) in enumerate(positions)
+    ]
+    for point in points:
+        point.sync_derived_fields(structure.name)
+    return ReceptionPoint.objects.bulk_create(points)

@@ -1,0 +1,138 @@
+"""The map asks for the box it shows and its zoom; beyond 100 points it gets clusters counted by the
+database, so what it receives depends on the cells shown, not on the density (annuaire.mapping)."""
+
+import pytest
+from django.urls import reverse
+
+from tests.annuaire.api_helpers import json_body
+from tests.structures.factories import bulk_points
+
+pytestmark = pytest.mark.django_db
+
+LYON = (45.7640, 4.8357)
+GRENOBLE = (45.1885, 5.7245)
+VALENCE = (44.9334, 4.8924)
+# West, south, east, north: around Lyon only, then the whole region.
+AROUND_LYON = "4.7,45.7,4.95,45.85"
+REGION = "2.0,44.0,7.3,46.9"
+
+
+def add_points(prefix, count, position, commune_insee="69123", network="mission-locale"):
+    bulk_points(prefix, [position] * count, commune_insee, network)
+
+
+@pytest.fixture
+def two_towns():
+    """60 points at one position in Lyon, 60 at one in Grenoble, and one in Valence: 121 points."""
+    add_points("Lyon", 60, LYON)
+    add_points("Grenoble", 60, GRENOBLE, commune_insee="38185")
+    add_points("Valence", 1, VALENCE, commune_insee="26362", network="cio")
+
+
+def get_map(client, **params):
+    response = client.get(reverse("annuaire:map-points"), params)
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"].startswith("application/geo+json")
+    return json_body(response)
+
+
+def clusters(data):
+    return sorted(
+        (feature["properties"]["point_count"], feature["geometry"]["coordinates"], feature["bbox"])
+        for feature in data["features"]
+        if feature["properties"].get("cluster")
+    )
+
+
+def point_names(data):
+    return sorted(
+        feature["properties"]["name"] for feature in data["features"] if "cluster" not in feature["properties"]
+    )
+
+
+def test_beyond_a_hundred_points_the_map_gets_counted_clusters(client, two_towns):
+    data = get_map(client, zoom=8, bbox=REGION)
+    assert clusters(data) == [
+        (60, [LYON[1], LYON[0]], [LYON[1], LYON[0], LYON[1], LYON[0]]),
+        (60, [GRENOBLE[1], GRENOBLE[0]], [GRENOBLE[1], GRENOBLE[0], GRENOBLE[1], GRENOBLE[0]]),
+    ]
+    # Alone in its cell, the point of Valence stays a point, with what its popup says.
+    assert point_names(data) == ["Valence n° 000"]
+    valence = next(feature for feature in data["features"] if feature.get("id") == "valence-000")
+    assert valence["properties"]["structure"] == "Structure Valence"
+    assert valence["properties"]["network_id"] == "cio"
+    assert valence["properties"]["url"].endswith("/lieux/valence-000/")
+    assert data["bbox"] == [LYON[1], VALENCE[0], GRENOBLE[1], LYON[0]]
+
+
+def test_the_box_keeps_only_what_the_map_shows(client, two_towns):
+    data = get_map(client, zoom=12, bbox=AROUND_LYON)
+    # 60 points: under the limit, each is a point.
+    assert point_names(data) == [f"Lyon n° {n:03d}" for n in range(60)]
+    assert clusters(data) == []
+
+
+def test_the_answer_does_not_grow_with_the_density(client, two_towns):
+    before = get_map(client, zoom=8, bbox=REGION)
+    add_points("Lyon-bis", 500, LYON)
+    add_points("Grenoble-bis", 500, GRENOBLE, commune_insee="38185")
+    after = get_map(client, zoom=8, bbox=REGION)
+    assert len(after["features"]) == len(before["features"]) == 3
+    assert [count for count, _, _ in clusters(after)] == [560, 560]
+
+
+def test_distances_are_from_the_searched_place(client, two_towns):
+    data = get_map(client, lat=VALENCE[0] + 0.009, lon=VALENCE[1], rayon="5", zoom=12)
+    # 0.009 degree of latitude: 1 km.
+    assert [feature["properties"]["distance"] for feature in data["features"]] == ["à 1,0 km"]
+
+
+def test_without_a_zoom_every_point_of_the_box_comes(client, two_towns):
+    data = get_map(client, bbox=AROUND_LYON)
+    assert len(data["features"]) == 60
+    assert len(get_map(client)["features"]) == 121
+
+
+def test_the_open_data_geojson_has_the_same_contract(client, two_towns):
+    response = client.get(reverse("annuaire:api-points-geojson"), {"zoom": 8, "bbox": REGION})
+    assert response.status_code == 200
+    data = json_body(response)
+    assert [count for count, _, _ in clusters(data)] == [60, 60]
+    valence = next(feature for feature in data["features"] if feature.get("id") == "valence-000")
+    # A point of the open data keeps its whole open-data shape.
+    assert valence["properties"]["structure_name"] == "Structure Valence"
+    boxed = json_body(client.get(reverse("annuaire:api-points-geojson"), {"bbox": AROUND_LYON}))
+    assert len(boxed["features"]) == 60
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"bbox": "5,45,4,46"}, "il faut ouest < est"),
+        ({"bbox": "lyon"}, "quatre nombres séparés par des virgules"),
+        ({"bbox": "4,45,5"}, "quatre nombres séparés par des virgules"),
+        ({"bbox": "4,95,5,96"}, "sud < nord (entre -90 et 90)"),
+        ({"zoom": "25"}, "Le zoom doit être compris entre 0 et 20."),
+        ({"zoom": "près"}, "Le zoom doit être un nombre entier."),
+    ],
+)
+def test_a_bad_box_or_zoom_gets_a_french_message(client, params, message):
+    for name in ("annuaire:map-points", "annuaire:api-points-geojson"):
+        response = client.get(reverse(name), params)
+        assert response.status_code == 400
+        assert any(message in error for error in json_body(response)["errors"]), json_body(response)
+
+
+def test_each_box_has_its_own_answer_in_the_page_cache(client, two_towns):
+    lyon = get_map(client, zoom=12, bbox=AROUND_LYON)
+    grenoble = get_map(client, zoom=12, bbox="5.6,45.1,5.8,45.3")
+    assert {feature["id"][:4] for feature in lyon["features"]} == {"lyon"}
+    assert {feature["id"][:8] for feature in grenoble["features"]} == {"grenoble"}
+    again = client.get(reverse("annuaire:map-points"), {"zoom": 12, "bbox": AROUND_LYON})
+    assert json_body(again) == lyon
+
+
+def test_the_clustered_map_takes_a_fixed_number_of_queries(client, two_towns, django_assert_max_num_queries):
+    add_points("Lyon-bis", 300, LYON)
+    with django_assert_max_num_queries(7):
+        client.get(reverse("annuaire:map-points"), {"zoom": 8, "bbox": REGION, "q": "Lyon", "rayon": "50"})
