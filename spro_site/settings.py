@@ -208,6 +208,10 @@ MAP_TILES_ATTRIBUTION = env_str("MAP_TILES_ATTRIBUTION")
 # The whole region, where every map starts when it has nothing else to show: given to the
 # scripts by data attributes (data-region-*), never written in them.
 MAP_REGION_VIEW = {"latitude": 45.5, "longitude": 4.6, "zoom": 7}
+# The national address service (Base Adresse Nationale) for placing a point from its address in the
+# back office: its search address, e.g. https://data.geopf.fr/geocodage/search (structures/addresses.py).
+# Empty by default: no request leaves the site, points are placed on the map.
+ADDRESS_API_URL = env_str("ADDRESS_API_URL")
 
 # Who hosts the site, for the legal notice (« mentions légales »).
 HOSTING_NOTICE = env_str(

@@ -4,14 +4,18 @@ Structures, points and hours also have import and export buttons (structures/adm
 """
 
 import json
+from dataclasses import asdict
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.template.loader import render_to_string
+from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from structures import admin_accounts  # noqa: F401  (accounts, roles and login lockouts)
+from structures import addresses, admin_accounts  # noqa: F401  (accounts, roles and login lockouts)
 from structures.admin_actions import (
     duplicate_points,
     mark_verified,
@@ -38,7 +42,8 @@ from structures.models import (
     Structure,
     every_word,
 )
-from structures.text import normalize, plural_fr
+from structures.text import de, normalize, plural_fr
+from structures.validators import is_insee_code
 
 
 class NormalizedSearchMixin:
@@ -123,8 +128,8 @@ class StructureAdmin(NormalizedSearchMixin, DirectoryImportExportMixin, SimpleHi
     inlines = [ReceptionPointInline]
 
     class Media:
-        css = {"all": ["leaflet/leaflet.css", "css/admin_map.css"]}
-        js = ["leaflet/leaflet.js", "js/admin_area_map.js"]
+        css = {"all": ["leaflet/leaflet.css", "css/basemap.css", "css/admin_map.css"]}
+        js = ["leaflet/leaflet.js", "vendor/topojson-client-3.1.0.min.js", "js/basemap.js", "js/admin_area_map.js"]
 
     @admin.display(description="communes du secteur")
     def area_map(self, structure):
@@ -139,13 +144,14 @@ class StructureAdmin(NormalizedSearchMixin, DirectoryImportExportMixin, SimpleHi
             "<p><strong>{} {}</strong> (départements, intercommunalités et communes ci-dessus, sans les communes "
             "retirées).</p>"
             '<div class="js-area-map admin-area-map" data-communes="{}" data-tiles-url="{}" '
-            'data-tiles-attribution="{}"></div>'
+            'data-tiles-attribution="{}" {}></div>'
             "<details><summary>La liste</summary><p>{}</p></details>",
             count,
             plural_fr(count, "commune", "communes"),
             json.dumps([[round(lat, 4), round(lon, 4), name] for name, lat, lon in communes], ensure_ascii=False),
             settings.MAP_TILES_URL,
             settings.MAP_TILES_ATTRIBUTION,
+            render_to_string("annuaire/includes/basemap_attributes.html"),
             ", ".join(name for name, _, _ in communes),
         )
 
@@ -227,29 +233,66 @@ class ReceptionPointAdmin(NormalizedSearchMixin, DirectoryImportExportMixin, Sim
     inlines = [OpeningHoursInline, ClosureInline]
 
     class Media:
-        css = {"all": ["leaflet/leaflet.css", "css/admin_map.css"]}
-        js = ["leaflet/leaflet.js", "js/admin_map.js"]
+        css = {"all": ["leaflet/leaflet.css", "css/basemap.css", "css/admin_map.css"]}
+        js = ["leaflet/leaflet.js", "vendor/topojson-client-3.1.0.min.js", "js/basemap.js", "js/admin_map.js"]
 
     @admin.display(description="placer sur la carte")
     def position_map(self, point):
-        """A map to click or drag the position (Leaflet from the project's own files, no GeoDjango)."""
+        """A map to click or drag the position on the site's basemap (or the configured tiles), with the
+        commune's outline; with ADDRESS_API_URL, a search of the address (structures/addresses.py)."""
         return format_html(
-            '<div class="js-admin-map" data-tiles-url="{}" '
-            'data-tiles-attribution="{}" data-commune-url="{}" data-region-lat="{}" data-region-lon="{}" '
-            'data-region-zoom="{}"></div>'
+            '<div class="js-admin-map" data-tiles-url="{}" data-tiles-attribution="{}" data-placing-url="{}" '
+            'data-region-lat="{}" data-region-lon="{}" data-region-zoom="{}" {}></div>'
             '<p><button type="button" class="button js-commune-position">Position de la commune</button> '
-            "Cliquez sur la carte ou déplacez le repère : la latitude et la longitude sont remplies et la "
-            "position est notée exacte.{}</p>",
+            "Cliquez sur la carte ou déplacez le repère à l'intérieur du contour de la commune : la latitude et "
+            "la longitude sont remplies et la position est notée exacte. « Position de la commune » la note "
+            "approximative.</p>{}",
             settings.MAP_TILES_URL,
             settings.MAP_TILES_ATTRIBUTION,
-            reverse("annuaire:api-communes"),
+            reverse("admin:structures_receptionpoint_placing"),
             settings.MAP_REGION_VIEW["latitude"],
             settings.MAP_REGION_VIEW["longitude"],
             settings.MAP_REGION_VIEW["zoom"],
-            ""
-            if settings.MAP_TILES_URL
-            else " Aucun fond de carte n'est configuré (MAP_TILES_URL) : le repère se place sur un fond uni.",
+            render_to_string("annuaire/includes/basemap_attributes.html"),
+            render_to_string("admin/structures/includes/address_search.html") if addresses.is_configured() else "",
         )
+
+    def get_urls(self):
+        placing = path(
+            "placer/", self.admin_site.admin_view(self.placing_view), name="structures_receptionpoint_placing"
+        )
+        return [placing, *super().get_urls()]
+
+    def placing_view(self, request):
+        """For the placing map: the commune's reference point and the code of its outline on the
+        basemap; with ADDRESS_API_URL and `q`, the numbered addresses of the commune matching `q`."""
+        if not (self.has_change_permission(request) or self.has_add_permission(request)):
+            raise PermissionDenied
+        code = request.GET.get("commune", "").strip()
+        commune = Commune.objects.filter(insee_code=code).first() if is_insee_code(code) else None
+        if commune is None:
+            return JsonResponse({"error": "Choisissez d'abord la commune du lieu."}, status=400)
+        answer = {
+            "name": commune.name,
+            "latitude": commune.latitude,
+            "longitude": commune.longitude,
+            "outline": commune.city_code,
+            "addresses": [],
+        }
+        query = " ".join(request.GET.get("q", "").split())[:200]
+        if not query or not addresses.is_configured():
+            return JsonResponse(answer)
+        try:
+            found = addresses.search_addresses(query, commune)
+        except addresses.AddressServiceError as error:
+            return JsonResponse(answer | {"error": str(error)}, status=503)
+        answer["addresses"] = [asdict(address) for address in found]
+        if not found:
+            answer["error"] = (
+                f"Aucune adresse numérotée {de(commune.name)} ne correspond à « {query} ». Vérifiez le numéro et "
+                "la rue, ou cliquez sur la carte."
+            )
+        return JsonResponse(answer)
 
     fieldsets = [
         (None, {"fields": ["structure", "name", "slug", "kind", "host_structure", "host_name"]}),

@@ -1,4 +1,5 @@
-/* Admin: draw the communes of a structure's area of competence (Leaflet from the project's own files).
+/* Admin: draw the communes of a structure's area of competence (Leaflet from the project's own files),
+   on the site's basemap unless a tile server is configured.
    The page lists and counts them without JavaScript; the map shows where they are. */
 (function () {
   "use strict";
@@ -8,8 +9,11 @@
     var communes = JSON.parse(node.dataset.communes || "[]");
     if (!communes.length) return;
     var map = L.map(node);
+    map.attributionControl.setPrefix(false);
     if (node.dataset.tilesUrl) {
       L.tileLayer(node.dataset.tilesUrl, { attribution: node.dataset.tilesAttribution, maxZoom: 19 }).addTo(map);
+    } else if (window.SproBasemap) {
+      window.SproBasemap.add(map, node);
     }
     var points = communes.map(function (commune) {
       return L.circleMarker([commune[0], commune[1]], { radius: 4, weight: 1, color: "#004a99", fillOpacity: 0.6 })
