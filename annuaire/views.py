@@ -50,9 +50,10 @@ def map_page(view):
 @map_page
 def search(request):
     outcome = run_search(request.GET).paginate()
-    geojson_url = reverse("annuaire:map-points")
-    if request.GET:
-        geojson_url += "?" + request.GET.urlencode()
+    # The map shows every result, whatever the page of the list.
+    params = request.GET.copy()
+    params.pop("page", None)
+    geojson_url = reverse("annuaire:map-points") + (f"?{params.urlencode()}" if params else "")
     context = {"outcome": outcome, "geojson_url": geojson_url}
     return render(request, "annuaire/search.html", context, status=400 if outcome.errors else 200)
 

@@ -5,6 +5,12 @@
 (function () {
   "use strict";
 
+  // Every map of the site (this file is loaded wherever there is one) speaks French.
+  if (window.L) {
+    L.Control.Zoom.prototype.options.zoomInTitle = "Zoom avant";
+    L.Control.Zoom.prototype.options.zoomOutTitle = "Zoom arrière";
+  }
+
   // Minimum population whose name is shown, by zoom level; beyond the last, every commune.
   var NAMES_FROM = { 7: 60000, 8: 20000, 9: 7000, 10: 2500, 11: 800 };
   var MAX_NAMES = 180;
@@ -13,6 +19,35 @@
   function getJSON(url) {
     return fetch(url, { headers: { Accept: "application/json" } }).then(function (response) {
       return response.ok ? response.json() : null;
+    });
+  }
+
+  // The communes' outlines, read once per page (the file is the biggest of the basemap).
+  var topologies = {};
+  function communeOutlines(url) {
+    if (!topologies[url]) {
+      topologies[url] = getJSON(url).then(function (topology) {
+        if (!topology || !window.topojson) return null;
+        var name = Object.keys(topology.objects)[0];
+        return window.topojson.feature(topology, topology.objects[name]);
+      });
+    }
+    return topologies[url];
+  }
+
+  // One commune's outline drawn over the map (the back office places a point inside it); resolves to
+  // the layer, or null when the basemap has no such commune.
+  function outline(map, node, code) {
+    return communeOutlines(node.dataset.basemapCommunes).then(function (communes) {
+      if (!communes) return null;
+      var found = communes.features.filter(function (feature) {
+        return feature.properties.code === code;
+      });
+      if (!found.length) return null;
+      return L.geoJSON(found, {
+        interactive: false,
+        style: { color: "#b35c00", weight: 3, dashArray: "6 4", fillColor: "#ffbf47", fillOpacity: 0.12 },
+      }).addTo(map);
     });
   }
 
@@ -57,12 +92,11 @@
         outlines.addTo(map);
         return;
       }
-      if (loading || !window.topojson) return;
+      if (loading) return;
       loading = true;
-      getJSON(data.basemapCommunes).then(function (topology) {
-        if (!topology) return;
-        var name = Object.keys(topology.objects)[0];
-        outlines = L.geoJSON(window.topojson.feature(topology, topology.objects[name]), {
+      communeOutlines(data.basemapCommunes).then(function (communes) {
+        if (!communes) return;
+        outlines = L.geoJSON(communes, {
           pane: "basemap",
           renderer: svg,
           interactive: false,
@@ -74,16 +108,31 @@
 
     var names = L.layerGroup().addTo(map);
     var communes = [];
+    // Names never overlap: a name is left out when its box would touch one already placed (the
+    // more populous commune keeps its name). The box is estimated from the name's length.
+    function overlaps(placed, box) {
+      for (var i = 0; i < placed.length; i++) {
+        var other = placed[i];
+        if (box[0] < other[2] && other[0] < box[2] && box[1] < other[3] && other[1] < box[3]) return true;
+      }
+      return false;
+    }
+
     function showNames() {
       names.clearLayers();
       var zoom = map.getZoom();
       var minimum = zoom in NAMES_FROM ? NAMES_FROM[zoom] : zoom < 7 ? Infinity : 0;
       var bounds = map.getBounds().pad(0.1);
-      var shown = 0;
-      for (var i = 0; i < communes.length && shown < MAX_NAMES; i++) {
+      var placed = [];
+      for (var i = 0; i < communes.length && placed.length < MAX_NAMES; i++) {
         var commune = communes[i];
         if (commune[3] < minimum) break; // sorted by population, the most populous first
         if (!bounds.contains([commune[1], commune[2]])) continue;
+        var at = map.latLngToLayerPoint([commune[1], commune[2]]);
+        var half = commune[0].length * 3.6 + 4;
+        var box = [at.x - half, at.y - 9, at.x + half, at.y + 9];
+        if (overlaps(placed, box)) continue;
+        placed.push(box);
         L.marker([commune[1], commune[2]], {
           pane: "basemap-names",
           interactive: false,
@@ -91,9 +140,7 @@
           icon: L.divIcon({ className: "map-name", html: "", iconSize: null }),
         })
           .addTo(names)
-          .getElement()
-          .textContent = commune[0];
-        shown += 1;
+          .getElement().textContent = commune[0];
       }
     }
     getJSON(data.basemapNames).then(function (payload) {
@@ -107,5 +154,5 @@
     showOutlines();
   }
 
-  window.SproBasemap = { add: add };
+  window.SproBasemap = { add: add, outline: outline };
 })();

@@ -118,129 +118,414 @@
     });
   }
 
-  // --- The map: Leaflet from the project's static files, markers drawn on a canvas. ---
-  // One colour per network (the popup names it; the list holds everything).
-  var NETWORK_COLOURS = {
-    cio: "#1d4ed8",
-    scuio: "#0e7490",
-    "info-jeunes": "#7c3aed",
-    "france-travail": "#b91c1c",
-    "cap-emploi": "#c2410c",
-    apec: "#4d7c0f",
-    "mission-locale": "#047857",
-    "avenir-actifs": "#a16207",
-    cma: "#9d174d",
-    cci: "#1e3a8a",
-    "chambre-agriculture": "#3f6212",
-    mife: "#6b21a8",
-    cidff: "#be185d",
-    association: "#374151",
-    collectivite: "#0f766e",
-  };
+  // --- The map: Leaflet from the project's static files. ---
+  // It asks the server for the box it shows and its zoom (annuaire/mapping.py): the points, or beyond
+  // 100 of them clusters with their count. The results of the list's page are numbered pins, in step
+  // with the list: hovering or focusing one highlights the other, and their popup links back to it.
+  // Network colours are CSS classes (site.css, « map-pin--<network> »).
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function link(href, text) {
+    var anchor = element("a", "", text);
+    anchor.href = href;
+    return anchor;
+  }
+
+  // `shift`: [x, y] in pixels, to fan out pins that share one position (a commune's centre).
+  function pinIcon(network, approximate, label, shift) {
+    var classes = "map-pin map-pin--" + network + (approximate ? " map-pin--approximate" : "");
+    if (label) classes += " map-pin--numbered";
+    var size = label ? 30 : 16;
+    var dx = shift ? shift[0] : 0;
+    var dy = shift ? shift[1] : 0;
+    return L.divIcon({
+      className: classes,
+      html: label ? element("span", "", label) : "",
+      iconSize: [size, size],
+      iconAnchor: [size / 2 - dx, size / 2 - dy],
+      popupAnchor: [dx, dy - size / 2],
+    });
+  }
+
+  // Pins of the list that would overlap at this zoom, fanned out on a circle around the first of
+  // them: each stays visible and big enough to touch. Returns each pin's shift in pixels.
+  var PIN_SPACE_PX = 32;
+  function fanOut(map, pins) {
+    var groups = [];
+    pins.forEach(function (pin) {
+      var at = map.latLngToLayerPoint(pin.marker.getLatLng());
+      for (var i = 0; i < groups.length; i++) {
+        if (groups[i].at.distanceTo(at) < PIN_SPACE_PX) {
+          groups[i].pins.push({ pin: pin, at: at });
+          return;
+        }
+      }
+      groups.push({ at: at, pins: [{ pin: pin, at: at }] });
+    });
+    var shifts = new Map();
+    groups.forEach(function (group) {
+      var count = group.pins.length;
+      var radius = count < 2 ? 0 : Math.max(22, (count * (PIN_SPACE_PX + 2)) / (2 * Math.PI));
+      group.pins.forEach(function (member, index) {
+        var angle = (2 * Math.PI * index) / count - Math.PI / 2;
+        shifts.set(member.pin, [
+          Math.round(group.at.x + radius * Math.cos(angle) - member.at.x),
+          Math.round(group.at.y + radius * Math.sin(angle) - member.at.y),
+        ]);
+      });
+    });
+    return shifts;
+  }
+
+  // Snap the box outwards to a grid of its zoom, so that small moves ask the same address (cached).
+  function boxOf(map) {
+    var bounds = map.getBounds();
+    var step = 360 / Math.pow(2, map.getZoom()) / 4;
+    function down(value) {
+      return (Math.floor(value / step) * step).toFixed(5);
+    }
+    function up(value) {
+      return (Math.ceil(value / step) * step).toFixed(5);
+    }
+    return [
+      down(Math.max(bounds.getWest(), -180)),
+      down(Math.max(bounds.getSouth(), -90)),
+      up(Math.min(bounds.getEast(), 180)),
+      up(Math.min(bounds.getNorth(), 90)),
+    ].join(",");
+  }
+
+  function listedResults() {
+    return Array.prototype.slice.call(document.querySelectorAll("#resultats .results__list > li[data-point]"));
+  }
+
   function createMap(panel) {
     var node = panel.querySelector(".js-map");
-    var toggle = panel.querySelector(".js-map-toggle");
+    var toggles = document.querySelectorAll(".js-map-toggle");
+    var legend = panel.querySelector(".js-map-legend");
     if (!node || !window.L) return null;
     panel.hidden = false;
     var map = null;
-    var layer = null;
-    var renderer = null;
+    var served = null; // the server's points and clusters
+    var numbered = null; // the list's page
+    var circle = null;
     var config = node.dataset;
+    var lastUrl = null;
+    var request = 0;
+    var pinOf = {};
 
-    function draw() {
-      if (!map) {
-        // One canvas for every marker and the radius circle: tens of thousands of points stay smooth,
-        // and no second canvas sits on top of the markers to swallow clicks.
-        renderer = L.canvas({ padding: 0.5 });
-        map = L.map(node, { renderer: renderer, zoomControl: true });
-        map.attributionControl.setPrefix(false);
-        if (config.tilesUrl) {
-          L.tileLayer(config.tilesUrl, { attribution: config.tilesAttribution, maxZoom: 18 }).addTo(map);
-        }
-        map.setView([Number(config.regionLat), Number(config.regionLon)], Number(config.regionZoom));
-        if (!config.tilesUrl && window.SproBasemap) {
-          // No tile server: the basemap that ships with the site.
-          window.SproBasemap.add(map, node);
-        }
-      }
-      fetch(config.geojsonUrl, { headers: { Accept: "application/geo+json, application/json" } })
+    function dataUrl(withBox) {
+      var url = config.geojsonUrl + (config.geojsonUrl.indexOf("?") === -1 ? "?" : "&") + "zoom=" + map.getZoom();
+      return withBox ? url + "&bbox=" + boxOf(map) : url;
+    }
+
+    function fetchData(url, then) {
+      if (url === lastUrl) return;
+      lastUrl = url;
+      request += 1;
+      var mine = request;
+      fetch(url, { headers: { Accept: "application/geo+json, application/json" } })
         .then(function (response) {
           return response.ok ? response.json() : null;
         })
         .then(function (data) {
-          if (!data) return;
-          if (layer) layer.remove();
-          layer = L.geoJSON(data, {
-            pointToLayer: function (feature, latlng) {
-              var colour = NETWORK_COLOURS[feature.properties.network_id] || "#004a99";
-              // A position that is only the commune's centre: a ring, as the legend says.
-              if (feature.properties.approximate) {
-                return L.circleMarker(latlng, {
-                  renderer: renderer,
-                  radius: 7,
-                  color: colour,
-                  weight: 3,
-                  fillColor: "#ffffff",
-                  fillOpacity: 0.9,
-                });
-              }
-              return L.circleMarker(latlng, {
-                renderer: renderer,
-                radius: 7,
-                color: "#ffffff",
-                weight: 1.5,
-                fillColor: colour,
-                fillOpacity: 0.95,
-              });
-            },
-            onEachFeature: function (feature, marker) {
-              var link = document.createElement("a");
-              link.href = feature.properties.url;
-              link.textContent = feature.properties.name;
-              var wrapper = document.createElement("div");
-              wrapper.appendChild(link);
-              var network = document.createElement("div");
-              network.textContent = feature.properties.network;
-              wrapper.appendChild(network);
-              marker.bindPopup(wrapper);
-            },
-          }).addTo(map);
-          if (config.lat && config.radiusKm) {
-            var circle = L.circle([Number(config.lat), Number(config.lon)], {
-              radius: Number(config.radiusKm) * 1000,
-              renderer: renderer,
-              color: "#4a4a4a",
-              weight: 1,
-              fill: false,
-              interactive: false,
-            }).addTo(layer);
-            map.fitBounds(circle.getBounds());
-          } else if (data.features.length) {
-            map.fitBounds(layer.getBounds(), { maxZoom: 13, padding: [20, 20] });
-          }
+          if (!data || mine !== request) return; // a later view is already on its way
+          drawServed(data);
+          if (then) then(data);
         })
         .catch(function () {});
+    }
+
+    function pointPopup(properties, rank) {
+      var wrapper = element("div", "map-popup");
+      var title = element("p", "map-popup__title");
+      title.appendChild(link(properties.url, properties.name));
+      wrapper.appendChild(title);
+      if (properties.structure && properties.name.indexOf(properties.structure) === -1) {
+        wrapper.appendChild(element("p", "", properties.structure));
+      }
+      var meta = [properties.network];
+      if (properties.distance) meta.unshift(properties.distance);
+      if (properties.approximate) meta.push("position approximative");
+      wrapper.appendChild(element("p", "map-popup__meta", meta.join(" · ")));
+      if (rank) {
+        var back = link("#resultat-" + properties.id, "Voir le n° " + rank + " dans la liste");
+        back.addEventListener("click", function (event) {
+          event.preventDefault();
+          backToList(properties.id);
+        });
+        wrapper.appendChild(element("p")).appendChild(back);
+      }
+      return wrapper;
+    }
+
+    // A popup's « Voir dans la liste »: to the card (the map closes on a phone), the keyboard with it.
+    function backToList(slug) {
+      var item = document.getElementById("resultat-" + slug);
+      if (!item) return;
+      map.closePopup();
+      if (narrow.matches && expanded) {
+        expanded = false;
+        applyLayout();
+      }
+      item.scrollIntoView({ block: "center" });
+      var card = item.querySelector(".result__title a");
+      if (card) card.focus();
+    }
+
+    function clusterMarker(feature) {
+      var count = feature.properties.point_count;
+      var box = feature.bbox;
+      var latlng = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
+      var size = count < 10 ? 30 : count < 100 ? 36 : 44;
+      var marker = L.marker(latlng, {
+        icon: L.divIcon({ className: "map-cluster", html: element("span", "", String(count)), iconSize: [size, size] }),
+        title: count + " lieux : zoomer sur ce groupe",
+        riseOnHover: true,
+      });
+      marker.on("click", function () {
+        var bounds = L.latLngBounds([box[1], box[0]], [box[3], box[2]]);
+        if (bounds.getNorthEast().equals(bounds.getSouthWest()) || map.getZoom() >= map.getMaxZoom()) {
+          // Every place of the group at the same position (often a commune's centre): the list says
+          // which, from that position.
+          var params = new URLSearchParams(window.location.search);
+          ["q", "commune", "page"].forEach(function (key) {
+            params.delete(key);
+          });
+          params.set("lat", latlng[0].toFixed(4));
+          params.set("lon", latlng[1].toFixed(4));
+          params.set("rayon", "5");
+          var wrapper = element("div", "map-popup");
+          wrapper.appendChild(element("p", "map-popup__title", count + " lieux à cette position"));
+          wrapper.appendChild(element("p")).appendChild(link("?" + params.toString(), "Les voir dans la liste"));
+          marker.bindPopup(wrapper).openPopup();
+        } else {
+          map.fitBounds(bounds, { padding: [30, 30], maxZoom: map.getZoom() + 3 });
+        }
+      });
+      return marker;
+    }
+
+    function drawServed(data) {
+      if (served) served.remove();
+      served = L.layerGroup();
+      var networks = {};
+      (data.features || []).forEach(function (feature) {
+        var properties = feature.properties;
+        if (properties.cluster) {
+          clusterMarker(feature).addTo(served);
+          return;
+        }
+        properties.id = feature.id;
+        networks[properties.network_id] = properties.network;
+        if (pinOf[feature.id]) {
+          pinOf[feature.id].properties = properties; // a numbered pin already shows it
+          pinOf[feature.id].marker.setPopupContent(pointPopup(properties, pinOf[feature.id].rank));
+          return;
+        }
+        var latlng = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
+        L.marker(latlng, {
+          icon: pinIcon(properties.network_id, properties.approximate, ""),
+          keyboard: false, // the list holds them all; keyboard users reach the numbered ones and the groups
+          title: properties.name,
+        })
+          .bindPopup(pointPopup(properties, null))
+          .addTo(served);
+      });
+      served.addTo(map);
+      showLegend(networks);
+    }
+
+    function showLegend(networks) {
+      if (!legend) return;
+      listedResults().forEach(function (item) {
+        networks[item.dataset.network] = item.dataset.networkName;
+      });
+      var entries = Object.keys(networks)
+        .filter(function (key) {
+          return networks[key];
+        })
+        .sort(function (a, b) {
+          return networks[a].localeCompare(networks[b], "fr");
+        });
+      legend.replaceChildren.apply(
+        legend,
+        entries.map(function (key) {
+          var entry = element("li", "map-legend__item");
+          entry.appendChild(element("span", "map-legend__swatch map-pin--" + key));
+          entry.appendChild(document.createTextNode(networks[key]));
+          return entry;
+        })
+      );
+      legend.hidden = entries.length === 0;
+    }
+
+    function highlight(slug, on) {
+      var pin = pinOf[slug];
+      if (pin) {
+        var icon = pin.marker.getElement();
+        if (icon) icon.classList.toggle("is-highlighted", on);
+        pin.marker.setZIndexOffset(on ? 1000 : 0);
+        pin.item.classList.toggle("is-highlighted", on);
+      }
+    }
+
+    // The list's page as numbered pins, above the server's points and clusters.
+    function drawNumbered() {
+      if (numbered) numbered.remove();
+      numbered = L.layerGroup();
+      pinOf = {};
+      var list = document.querySelector("#resultats .results__list");
+      var start = list ? Number(list.getAttribute("start") || 1) : 1;
+      listedResults().forEach(function (item, index) {
+        var slug = item.dataset.point;
+        var rank = String(start + index);
+        var titleLink = item.querySelector(".result__title a");
+        var name = titleLink ? titleLink.textContent.trim() : slug;
+        var properties = {
+          id: slug,
+          name: name,
+          url: titleLink ? titleLink.href : "#",
+          structure: "",
+          network: item.dataset.networkName || "",
+          network_id: item.dataset.network,
+          approximate: item.dataset.approximate === "true",
+          distance: item.dataset.distance || "",
+        };
+        var marker = L.marker([Number(item.dataset.latitude), Number(item.dataset.longitude)], {
+          icon: pinIcon(item.dataset.network, properties.approximate, rank, null),
+          title: rank + ". " + name,
+          zIndexOffset: 500,
+        }).bindPopup(pointPopup(properties, rank));
+        marker.on("mouseover", function () {
+          highlight(slug, true);
+        });
+        marker.on("mouseout", function () {
+          highlight(slug, false);
+        });
+        marker.addTo(numbered);
+        pinOf[slug] = { marker: marker, item: item, rank: rank, properties: properties };
+        ["mouseenter", "focusin"].forEach(function (type) {
+          item.addEventListener(type, function () {
+            highlight(slug, true);
+          });
+        });
+        ["mouseleave", "focusout"].forEach(function (type) {
+          item.addEventListener(type, function () {
+            highlight(slug, false);
+          });
+        });
+      });
+      numbered.addTo(map);
+      layOutNumbered();
+    }
+
+    // Fan out the numbered pins that overlap at this zoom; a pin's icon is made again only when it moves.
+    function layOutNumbered() {
+      var pins = Object.keys(pinOf).map(function (slug) {
+        return pinOf[slug];
+      });
+      var shifts = fanOut(map, pins);
+      pins.forEach(function (pin) {
+        var shift = shifts.get(pin);
+        var icon = pin.marker.getElement();
+        if (!pin.shift || pin.shift[0] !== shift[0] || pin.shift[1] !== shift[1]) {
+          pin.shift = shift;
+          pin.marker.setIcon(pinIcon(pin.properties.network_id, pin.properties.approximate, pin.rank, shift));
+          icon = pin.marker.getElement();
+        }
+        if (icon) icon.setAttribute("aria-label", "N° " + pin.rank + " : " + pin.properties.name);
+      });
+    }
+
+    function start() {
+      drawNumbered();
+      lastUrl = null;
+      if (circle) circle.remove();
+      circle = null;
+      if (config.lat && config.radiusKm) {
+        circle = L.circle([Number(config.lat), Number(config.lon)], {
+          radius: Number(config.radiusKm) * 1000,
+          color: "#4a4a4a",
+          weight: 1,
+          fill: false,
+          interactive: false,
+        }).addTo(map);
+        map.fitBounds(circle.getBounds());
+        fetchData(dataUrl(true));
+      } else {
+        // No circle to show: ask for every result once, then frame them.
+        fetchData(dataUrl(false), function (data) {
+          if (data.bbox) {
+            var box = data.bbox;
+            map.fitBounds([[box[1], box[0]], [box[3], box[2]]], { maxZoom: 13, padding: [20, 20] });
+          }
+        });
+      }
+    }
+
+    function draw() {
+      if (map) {
+        map.invalidateSize();
+        return;
+      }
+      map = L.map(node, { zoomControl: true });
+      map.attributionControl.setPrefix(false);
+      if (config.tilesUrl) {
+        L.tileLayer(config.tilesUrl, { attribution: config.tilesAttribution, maxZoom: 18 }).addTo(map);
+      }
+      map.setView([Number(config.regionLat), Number(config.regionLon)], Number(config.regionZoom));
+      if (!config.tilesUrl && window.SproBasemap) {
+        // No tile server: the basemap that ships with the site.
+        window.SproBasemap.add(map, node);
+      }
+      map.on("zoomend", function () {
+        layOutNumbered();
+      });
+      map.on("moveend", function () {
+        fetchData(dataUrl(true));
+      });
+      start();
     }
 
     function shown() {
       return !node.classList.contains("is-collapsed");
     }
 
-    // On narrow screens the map waits behind a button, below the list.
+    // On narrow screens the list comes first; the map is one tap away, and the list one tap back.
     var narrow = window.matchMedia("(max-width: 59.99em)");
+    var expanded = false;
     function applyLayout() {
-      toggle.hidden = !narrow.matches;
-      node.classList.toggle("is-collapsed", narrow.matches && toggle.getAttribute("aria-expanded") !== "true");
-      if (shown()) {
-        draw();
-        if (map) map.invalidateSize();
-      }
+      toggles.forEach(function (toggle) {
+        toggle.hidden = !narrow.matches;
+        toggle.setAttribute("aria-expanded", String(expanded));
+        toggle.textContent = expanded ? "Revenir à la liste" : "Voir sur la carte";
+      });
+      var jump = document.querySelector(".js-map-jump");
+      if (jump) jump.hidden = !narrow.matches || expanded;
+      node.classList.toggle("is-collapsed", narrow.matches && !expanded);
+      if (shown()) draw();
     }
-    toggle.addEventListener("click", function () {
-      var expanded = toggle.getAttribute("aria-expanded") === "true";
-      toggle.setAttribute("aria-expanded", String(!expanded));
-      toggle.textContent = expanded ? "Afficher la carte" : "Masquer la carte";
-      applyLayout();
+    toggles.forEach(function (toggle) {
+      toggle.addEventListener("click", function () {
+        expanded = !expanded;
+        applyLayout();
+        if (expanded) {
+          // The way back to the list, at the top of the map, takes the focus.
+          var back = panel.querySelector(".js-map-toggle");
+          panel.scrollIntoView({ block: "start" });
+          if (back) back.focus();
+        } else {
+          var title = document.getElementById("titre-resultats");
+          if (title) title.focus();
+          (title || document.getElementById("resultats")).scrollIntoView({ block: "start" });
+        }
+      });
     });
     narrow.addEventListener("change", applyLayout);
     applyLayout();
@@ -248,7 +533,7 @@
     return {
       reload: function (dataset) {
         config = dataset;
-        if (shown()) draw();
+        if (map) start();
       },
     };
   }

@@ -3,7 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Avg, Case, Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Value, When
+from django.db.models.functions import Floor
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -18,6 +19,7 @@ from structures.geo import (
     bounding_box,
     chord_for_km,
     great_circle_km,
+    grid_cell_degrees,
     lat_band,
     squared_chord,
     unit_vector,
@@ -83,6 +85,32 @@ class ReceptionPointQuerySet(DirectoryQuerySet):
             box = box.filter(lat_band__in=list(bands))
         return box.alias(squared_chord=squared_chord(latitude, longitude)).filter(
             squared_chord__lte=chord_for_km(radius_km) ** 2
+        )
+
+    def in_box(self, west, south, east, north):
+        """Points inside a rectangle of the map (degrees), on the latitude/longitude indexes."""
+        return self.filter(latitude__range=(south, north), longitude__range=(west, east))
+
+    def grid_clusters(self, zoom):
+        """One row per cell of the map's clustering grid at `zoom` (structures.geo.grid_cell_degrees)
+        holding some of these points: how many, their mean position, their extent, and the smallest
+        id (the point itself when the cell holds one). A GROUP BY in SQL: the rows returned depend on
+        the cells shown, not on the number of points."""
+        height, width = grid_cell_degrees(zoom)
+        return (
+            self.order_by()
+            .annotate(cell_y=Floor(F("latitude") / Value(height)), cell_x=Floor(F("longitude") / Value(width)))
+            .values("cell_y", "cell_x")
+            .annotate(
+                count=Count("pk"),
+                mean_latitude=Avg("latitude"),
+                mean_longitude=Avg("longitude"),
+                south=Min("latitude"),
+                north=Max("latitude"),
+                west=Min("longitude"),
+                east=Max("longitude"),
+                first_id=Min("pk"),
+            )
         )
 
     def by_distance(self, latitude, longitude, first=None):
@@ -286,6 +314,11 @@ class ReceptionPoint(Provenance, TimeStampedModel):
     def save(self, *args, **kwargs):
         self.sync_derived_fields()
         super().save(*args, **kwargs)
+
+    @property
+    def is_approximate(self):
+        """Placed at its commune's reference point only: drawn as a ring, said in words."""
+        return self.geo_precision == GeoPrecision.COMMUNE
 
     def get_absolute_url(self):
         return reverse("annuaire:point", args=[self.slug])

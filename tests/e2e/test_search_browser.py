@@ -43,7 +43,7 @@ def test_search_from_the_home_page_with_the_keyboard_only(live_server, page, pla
 
 def test_a_filter_updates_the_results_and_the_address(live_server, page, places):
     page.goto(f"{live_server.url}/recherche/?q=42000")
-    page.get_by_text("Filtrer les résultats").click()
+    page.locator(".filters__summary").click()
     page.get_by_label("Public").select_option("jeunes-16-25")
     expect(page.get_by_role("heading", name=re.compile("^1 lieu d'accueil"))).to_be_visible()
     expect(page).to_have_url(re.compile("public=jeunes-16-25"))
@@ -57,22 +57,16 @@ def test_a_filter_updates_the_results_and_the_address(live_server, page, places)
 def test_map_marker_opens_the_place(live_server, page, places):
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/recherche/?q=firminy&rayon=5")
-    toggle = page.locator(".js-map-toggle")
-    expect(toggle).to_have_text("Afficher la carte")
-    toggle.scroll_into_view_if_needed()
+    toggle = page.locator(".js-map-jump .js-map-toggle")
+    expect(toggle).to_have_text("Voir sur la carte")
     toggle.click()
-    expect(toggle).to_have_attribute("aria-expanded", "true")
-    expect(toggle).to_have_text("Masquer la carte")
     carte = page.locator("#carte")
     expect(carte).to_be_visible()
-    # The only place within 5 km of Firminy is at the commune's reference point: the map's centre.
-    # A locator, not wait_for_function: the CSP forbids the eval that Playwright would use for it.
-    page.locator("#carte canvas").wait_for(state="attached")
-    page.wait_for_timeout(500)
-    carte.scroll_into_view_if_needed()
-    box = carte.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    popup_link = page.locator(".leaflet-popup-content a")
+    # The only place within 5 km of Firminy, numbered as in the list.
+    marker = carte.get_by_role("button", name="N° 1 : CIO de Firminy")
+    expect(marker).to_be_visible(timeout=15000)
+    marker.click()
+    popup_link = page.locator(".leaflet-popup-content a").first
     expect(popup_link).to_have_text("CIO de Firminy")
     popup_link.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("CIO de Firminy")
@@ -92,7 +86,7 @@ def test_results_page_screenshots_and_accessibility(live_server, page, places, s
 def test_results_with_filters_open_are_accessible(live_server, page, places, axe_violations):
     # No place for young people within 5 km of Firminy: the Mission Locale 7.6 km away is shown anyway.
     page.goto(f"{live_server.url}/recherche/?q=firminy&rayon=5&public=jeunes-16-25")
-    page.get_by_text("Filtrer les résultats").click()
+    page.locator(".filters__summary").click()
     expect(page.get_by_text("Les lieux les plus proches")).to_be_visible()
     count, report = axe_violations()
     assert count == 0, report
@@ -107,7 +101,7 @@ def test_the_same_search_without_javascript(live_server, browser, places, screen
     page.get_by_role("button", name="Rechercher").click()
     expect(page.get_by_role("heading", name=re.compile("^3 lieux d'accueil"))).to_be_visible()
     # Filters are a plain form: choose, then submit.
-    page.get_by_text("Filtrer les résultats").click()
+    page.locator(".filters__summary").click()
     page.get_by_label("Réseau").select_option("cio")
     page.get_by_role("button", name="Appliquer les filtres").click()
     expect(page).to_have_url(re.compile("reseau=cio"))
