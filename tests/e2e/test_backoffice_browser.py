@@ -138,3 +138,34 @@ def test_the_back_office_works_under_the_content_security_policy(live_server, pa
     # The map of the place form has its size from the site's style sheet.
     page.goto(f"{live_server.url}/admin/structures/receptionpoint/{point.pk}/change/")
     assert page.locator(".js-admin-map").bounding_box()["height"] == 320
+
+
+def test_placing_a_point_on_the_basemap_inside_its_commune(live_server, page, editor, point, settings, screenshot):
+    """The placing map draws the site's basemap and the commune's outline; with an address service
+    configured but unreachable, the search says so in French and the map still places the point."""
+    settings.ADDRESS_API_URL = "http://127.0.0.1:9/geocodage/search"  # nothing listens on port 9
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/structures/receptionpoint/{point.pk}/change/")
+    carte = page.locator(".js-admin-map")
+    carte.scroll_into_view_if_needed()
+    # Vienne's outline over the basemap, whose names and attribution are there too.
+    expect(carte.locator(".leaflet-overlay-pane path")).to_have_count(1, timeout=15000)
+    expect(carte.locator(".map-name", has_text=re.compile("^Vienne$"))).to_be_visible(timeout=15000)
+    expect(carte.locator(".leaflet-control-attribution")).to_contain_text("IGN – ADMIN EXPRESS")
+    assert page.locator("img.leaflet-tile").count() == 0
+    search = page.get_by_label("Rechercher l'adresse (Base Adresse Nationale)")
+    search.fill("12 rue de la République")
+    search.press("Enter")  # searches, does not save the form
+    expect(page.locator(".js-address-status")).to_have_text(
+        "Le service national des adresses ne répond pas. Placez le lieu en cliquant sur la carte, "
+        "ou réessayez dans quelques minutes."
+    )
+    expect(page).to_have_url(re.compile(f"/receptionpoint/{point.pk}/change/$"))
+    latitude_before = page.locator("#id_latitude").input_value()
+    box = carte.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.45)
+    expect(page.locator("#id_geo_precision")).to_have_value("exact")
+    assert page.locator("#id_latitude").input_value() != latitude_before
+    screenshot("placer-un-lieu-1280x800")
+    page.get_by_role("button", name="Position de la commune").click()
+    expect(page.locator("#id_geo_precision")).to_have_value("commune")
