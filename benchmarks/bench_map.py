@@ -81,7 +81,9 @@ def main():
     small, large = options.scales
     results = {
         scale: with_database(
-            options.database, scale, lambda url, scale=scale: measure(scale, url, options.repeat, {**MAPS, NAMES: "/carte/communes.json"})
+            options.database,
+            scale,
+            lambda url, scale=scale: measure(scale, url, options.repeat, {**MAPS, NAMES: "/carte/communes.json"}),
         )
         for scale in (small, large)
     }
