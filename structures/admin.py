@@ -183,6 +183,7 @@ class StructureAdmin(NormalizedSearchMixin, DirectoryImportExportMixin, SimpleHi
                     "last_verified_by",
                     "is_demo",
                     "source",
+                    "source_date",
                     "created_at",
                     "updated_at",
                 ]
@@ -320,7 +321,17 @@ class ReceptionPointAdmin(NormalizedSearchMixin, DirectoryImportExportMixin, Sim
         ("Publics et niveaux propres au lieu", {"fields": ["publics", "levels"]}),
         (
             "Publication",
-            {"fields": ["is_published", "last_verified_on", "is_demo", "source", "created_at", "updated_at"]},
+            {
+                "fields": [
+                    "is_published",
+                    "last_verified_on",
+                    "is_demo",
+                    "source",
+                    "source_date",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
         ),
     ]
 

@@ -57,3 +57,25 @@ def de(name):
 def plural_fr(count, singular, plural):
     """French takes the singular for 0 and 1: plural_fr(0, "lieu", "lieux") == "lieu"."""
     return singular if abs(int(count)) < 2 else plural
+
+
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+def french_date(value):
+    """1 January 2025 → « 1er janvier 2025 », as French is written."""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"

@@ -66,6 +66,7 @@ LAST_VERIFIED = "Date de la dernière vérification de la fiche."
 UPDATED = "Date et heure de la dernière modification."
 IS_DEMO = "Donnée de démonstration (fictive), pas une donnée officielle."
 SOURCE = "Source de la donnée."
+SOURCE_DATE = "Date à laquelle la source a publié ces informations (par exemple 2019-01-01 pour l'export de 2019 de l'Annuaire de l'administration)."
 SERVICE_LEVELS = "Niveaux de service : 1 accueil et information, 2 conseil et accompagnement."
 
 POINT = Shape(
@@ -118,6 +119,7 @@ POINT = Shape(
     moment("updated_at", UPDATED),
     boolean("is_demo", IS_DEMO),
     text("source", SOURCE, nullable=True),
+    day("source_date", SOURCE_DATE),
     link("url", "Page publique du lieu.", "annuaire:point"),
 )
 POINT_RESULT = POINT.with_fields(
@@ -190,6 +192,7 @@ STRUCTURE = Shape(
     moment("updated_at", UPDATED),
     boolean("is_demo", IS_DEMO),
     text("source", SOURCE, nullable=True),
+    day("source_date", SOURCE_DATE),
     link("url", "Page publique de la structure.", "annuaire:structure"),
     link("points_url", "Ses lieux d'accueil dans l'API.", "annuaire:api-points", "structure"),
 )

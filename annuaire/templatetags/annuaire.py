@@ -2,7 +2,6 @@ import phonenumbers
 from django import template
 
 from structures import text
-from structures.hours.rules import MONTHS
 from structures.validators import format_french_phone, parse_french_phone
 
 register = template.Library()
@@ -25,10 +24,7 @@ def phone(value):
 @register.filter
 def date_fr(value):
     """1 January 2025 → « 1er janvier 2025 », as French is written."""
-    if not value:
-        return ""
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+    return text.french_date(value) if value else ""
 
 
 @register.filter

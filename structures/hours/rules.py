@@ -21,24 +21,11 @@ from django.utils import timezone
 
 from structures.enums import Recurrence, Weekday
 from structures.hours.formats import format_time
+from structures.text import MONTHS
 
 # Monthly rhythms repeat within five weeks; look a little further for the next opening.
 NEXT_OPENING_HORIZON_DAYS = 40
 DAY_NAMES = dict(Weekday.choices)
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
 
 @lru_cache(maxsize=32)

@@ -66,6 +66,7 @@ class StructureResource(DirectoryResource):
     derniere_verification = column("last_verified_on", "derniere_verification", DateWidget())
     demo = column("is_demo", "demo", BooleanWidget(blank=False))
     source = column("source", "source")
+    date_source = column("source_date", "date_source", DateWidget())
 
     required_columns = ("identifiant", "nom", "reseau")
     key_columns = ("identifiant",)
@@ -95,6 +96,7 @@ class StructureResource(DirectoryResource):
             "derniere_verification",
             "demo",
             "source",
+            "date_source",
         ]
 
     def get_queryset(self):
@@ -149,6 +151,7 @@ class ReceptionPointResource(DirectoryResource):
     derniere_verification = column("last_verified_on", "derniere_verification", DateWidget())
     demo = column("is_demo", "demo", BooleanWidget(blank=False))
     source = column("source", "source")
+    date_source = column("source_date", "date_source", DateWidget())
 
     required_columns = ("identifiant", "structure", "nom", "code_postal")
     key_columns = ("identifiant",)
@@ -187,6 +190,7 @@ class ReceptionPointResource(DirectoryResource):
             "derniere_verification",
             "demo",
             "source",
+            "date_source",
         ]
 
     def check_file(self, dataset):

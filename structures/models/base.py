@@ -1,6 +1,6 @@
 """What every record shares: timestamps, provenance, rights, and the version of the public data."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
@@ -8,7 +8,21 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from structures.text import french_date
 from structures.validators import validate_not_in_future
+
+# A record not verified for a year is stale: the back office lists it, its public page says so.
+STALE_AFTER_DAYS = 365
+
+
+def stale_limit():
+    """The oldest verification date that is not stale, today (Europe/Paris)."""
+    return timezone.localdate() - timedelta(days=STALE_AFTER_DAYS)
+
+
+def stale_q():
+    """Not verified for more than STALE_AFTER_DAYS (or never): Provenance.is_stale in SQL."""
+    return Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=stale_limit())
 
 
 class TimeStampedModel(models.Model):
@@ -39,9 +53,34 @@ class Provenance(models.Model):
         help_text="Fiche fictive ou d'illustration, pas une donnée officielle.",
     )
     source = models.CharField("source de la donnée", max_length=300, blank=True)
+    source_date = models.DateField(
+        "date de la source",
+        null=True,
+        blank=True,
+        validators=[validate_not_in_future],
+        help_text="Quand la source a publié ces informations (par exemple l'export de 2019 de l'Annuaire de l'administration).",
+    )
 
     class Meta:
         abstract = True
+
+    @property
+    def is_stale(self):
+        """Not verified for more than STALE_AFTER_DAYS, or never: the public page says so (its SQL twin
+        is stale_q(), for the back office's lists)."""
+        return self.last_verified_on is None or self.last_verified_on < stale_limit()
+
+    @property
+    def provenance(self):
+        """Where the information comes from and when it was last checked, in words, for the public."""
+        if self.is_demo:
+            return "Donnée de démonstration fictive : ne vous déplacez pas et n'appelez pas sur la foi de cette fiche."
+        source = f"Source : {self.source}" if self.source else "Source non renseignée"
+        if self.last_verified_on:
+            return f"{source}. Vérifiée par la Région le {french_date(self.last_verified_on)}."
+        if self.source_date:
+            return f"{source}, données de {self.source_date.year}, non vérifiées depuis."
+        return f"{source}, non vérifiée par la Région."
 
 
 def import_export_permissions(model_name, things):

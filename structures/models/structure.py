@@ -16,7 +16,7 @@ from structures.enums import (
     PublicationStatus,
     Territory,
 )
-from structures.models.base import Provenance, TimeStampedModel, import_export_permissions
+from structures.models.base import Provenance, TimeStampedModel, import_export_permissions, stale_q
 from structures.models.territory import Commune, Department, Epci
 from structures.models.vocabularies import Network, Public, ServiceLevel
 from structures.reference import DEPARTMENT_OF
@@ -26,8 +26,7 @@ from structures.validators import (
     validate_siret,
 )
 
-# Back office: a record not verified for a year is stale; a label ending within 60 days needs renewal.
-STALE_AFTER_DAYS = 365
+# Back office: a label ending within 60 days needs renewal.
 LABEL_WARNING_DAYS = 60
 
 
@@ -137,12 +136,6 @@ class StructureQuerySet(DirectoryQuerySet):
         points = self.model._meta.get_field("points").related_model.objects.published()
         points = points.filter(structure_id=OuterRef("pk"), commune__department=code)
         return self.filter(Q(competence_departments=code) | Exists(points)).distinct()
-
-
-def stale_q():
-    """Not verified for more than STALE_AFTER_DAYS (or never)."""
-    limit = timezone.localdate() - timedelta(days=STALE_AFTER_DAYS)
-    return Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=limit)
 
 
 class Structure(Provenance, TimeStampedModel):

@@ -56,6 +56,7 @@ POINT_FIELDS = [
     "updated_at",
     "is_demo",
     "source",
+    "source_date",
     "url",
 ]
 

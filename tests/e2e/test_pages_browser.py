@@ -1,7 +1,7 @@
 """Point, structure and network pages in a real Chromium: screenshots, keyboard, print, accessibility."""
 
 import re
-from datetime import time
+from datetime import date, time
 
 import pytest
 from playwright.sync_api import expect
@@ -130,3 +130,28 @@ def test_the_point_page_shows_a_small_map_on_the_sites_basemap(live_server, page
     expect(page.locator(".point__position")).to_contain_text("Position sur la carte")
     expect(page.locator(".point__technical")).not_to_have_attribute("open", "")
     assert screenshot("lieu-petite-carte-360x800").stat().st_size > 5000
+
+
+def test_a_2019_record_shows_its_source_and_the_notice_of_old_information(
+    live_server, page, screenshot, axe_violations
+):
+    """A record from the State's 2019 directory that no one has checked since: the page says where
+    it comes from, and warns that it is more than a year old."""
+    source = "Annuaire de l'administration (DILA), données exportées en 2019, Licence Ouverte"
+    cio = StructureFactory(
+        name="CIO de Vienne", network_slug="cio", source=source, source_date=date(2019, 10, 22), last_verified_on=None
+    )
+    point = ReceptionPointFactory(
+        structure=cio, name="CIO de Vienne", commune_insee="38544", address="1 rue Victor-Hugo",
+        phone="04 74 85 00 00", source=source, source_date=date(2019, 10, 22), last_verified_on=None,
+    )  # fmt: skip
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + point.get_absolute_url())
+    notice = page.get_by_text("Ces informations datent de plus d'un an : appelez avant de vous déplacer.")
+    expect(notice).to_be_visible()
+    # The notice comes before the address and hours: seen before anyone sets off.
+    assert notice.bounding_box()["y"] < page.get_by_role("heading", name="Venir ou appeler").bounding_box()["y"]
+    expect(page.locator(".point__verified")).to_have_text(f"Source : {source}, données de 2019, non vérifiées depuis.")
+    screenshot("lieu-source-2019-360x800")
+    count, report = axe_violations()
+    assert count == 0, report
