@@ -391,7 +391,7 @@
           id: slug,
           name: name,
           url: titleLink ? titleLink.href : "#",
-          structure: "",
+          structure: item.dataset.structure || "",
           network: item.dataset.networkName || "",
           network_id: item.dataset.network,
           approximate: item.dataset.approximate === "true",

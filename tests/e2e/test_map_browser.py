@@ -74,7 +74,9 @@ def test_the_list_and_the_map_stay_in_step(live_server, page, places, axe_violat
     popup = page.locator(".leaflet-popup-content")
     name = second_result.locator(".result__title a").inner_text()
     expect(popup.get_by_role("link", name=name)).to_be_visible()
-    expect(popup).to_contain_text("CIO")
+    # Its structure, its distance from the place searched, its network.
+    expect(popup).to_contain_text("CIO de test")
+    expect(popup).to_contain_text(re.compile(r"à (moins de )?\d"))
     popup.get_by_role("link", name="Voir le n° 2 dans la liste").click()
     expect(second_result.locator(".result__title a")).to_be_focused()
     count, report = axe_violations()
