@@ -64,7 +64,10 @@ def short_name(network):
 
 LAST_VERIFIED = "Date de la dernière vérification de la fiche."
 UPDATED = "Date et heure de la dernière modification."
-IS_DEMO = "Donnée de démonstration (fictive), pas une donnée officielle."
+IS_DEMO = (
+    "Fiche du jeu de démonstration, pas une donnée officielle : inventée quand source_date est vide, sinon reprise "
+    "d'une source publique datée, jamais vérifiée depuis."
+)
 SOURCE = "Source de la donnée."
 SOURCE_DATE = "Date à laquelle la source a publié ces informations (par exemple 2019-01-01 pour l'export de 2019 de l'Annuaire de l'administration)."
 SERVICE_LEVELS = "Niveaux de service : 1 accueil et information, 2 conseil et accompagnement."

@@ -25,14 +25,17 @@ from django.utils.text import slugify
 
 from structures.enums import Accessibility, GeoPrecision, LabelStatus, PointKind, Recurrence
 from structures.geo import great_circle_km
-from structures.reference import DEPARTMENT_NAMES, DEPARTMENT_OF, PREFECTURES
+from structures.models.territory import CITY_OF_ARRONDISSEMENTS
+from structures.reference import DEPARTMENT_NAMES, PREFECTURES
 from structures.text import de, normalize
+from structures.validators import format_french_phone
 
 SEED = 84  # INSEE code of the region
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 MISSIONS_LOCALES_CSV = FIXTURES / "spro-ara-missions-locales-2023.csv"
 FRANCE_TRAVAIL_CSV = FIXTURES / "spro-ara-france-travail-agences-2019.csv"
 FRANCE_TRAVAIL_NAMES_CSV = FIXTURES / "ref-ara-france-travail-agences-2023-names.csv"
+DILA_2019_CSV = FIXTURES / "spro-ara-annuaire-administration-2019.csv"
 
 SOURCE_SYNTHETIC = "Donnée de démonstration fictive, générée pour l'exemple."
 SOURCE_MISSIONS_LOCALES = (
@@ -48,11 +51,32 @@ SOURCE_FRANCE_TRAVAIL_RELAIS = (
     "réf. {code}. Position au centre de la commune ; horaires et contacts fictifs."
 )
 
+# Points are placed in communes, not in a city's arrondissements: « 6938x » is Lyon.
+CITY_ARRONDISSEMENT_PREFIXES = CITY_OF_ARRONDISSEMENTS
+SOURCE_DILA_2019 = (
+    "Annuaire de l'administration (DILA, service-public.fr), base de données locales telle qu'exportée "
+    "en 2019, Licence Ouverte 2.0, réf. {code}. Position au centre de la commune."
+)
+# The date of that export (fixtures/README.md).
+DILA_2019_DATE = date(2019, 10, 22)
+# DILA service types of the 2019 file → the SPRO's networks.
+DILA_NETWORKS = {
+    "mission_locale": "mission-locale",
+    "cij": "info-jeunes",
+    "cio": "cio",
+    "suio": "scuio",
+    "apec": "apec",
+    "cci": "cci",
+    "chambre_metier": "cma",
+    "chambre_agriculture": "chambre-agriculture",
+    "cidf": "cidff",
+}
+_PHONE = re.compile(r"0\d(?:[ .]?\d\d){4}")
+
 # Target counts at scale 1, from the SPRO's 2024 figures and fixtures/README.md (estimates for
 # the networks that have no open list). Info Jeunes structures make up the rest up to 544.
 TOTAL_STRUCTURES = 544
 MISSION_LOCALE_POINTS = 575
-CIO_COUNT = 48
 CAP_EMPLOI_ANTENNAS = 12
 AVENIR_ACTIFS_SITES = 12
 AVENIR_ACTIFS_PERMANENCES = 48
@@ -70,25 +94,6 @@ UNIVERSITIES = [
     ("Université Grenoble Alpes", ["38421", "26362"]),
     ("Université Savoie Mont Blanc", ["73137", "74010"]),
     ("Université Clermont Auvergne", ["63113"]),
-]
-APEC_CENTRES = ["69123", "38185", "63113", "42218", "74010"]
-# (name, seats): the consular chambers of the region, one per department at its prefecture, but
-# where chambers merged or split.
-MERGED_CCI = {"38", "42", "69"}
-CCI = [(f"CCI {DEPARTMENT_OF[code]}", [seat]) for code, seat in PREFECTURES.items() if code not in MERGED_CCI] + [
-    ("CCI de Grenoble", ["38185"]),
-    ("CCI Nord-Isère", ["38563"]),
-    ("CCI Lyon Métropole Saint-Étienne Roanne", ["69123", "42218", "42187"]),
-    ("CCI Beaujolais", ["69264"]),
-]
-MERGED_CHAMBRES_AGRICULTURE = {"42", "73", "74"}
-CHAMBRES_AGRICULTURE = [
-    (f"Chambre d'agriculture {DEPARTMENT_OF[code]}", [seat])
-    for code, seat in PREFECTURES.items()
-    if code not in MERGED_CHAMBRES_AGRICULTURE
-] + [
-    ("Chambre d'agriculture de la Loire", ["42218", "42187"]),
-    ("Chambre d'agriculture Savoie Mont-Blanc", ["73065", "74010"]),
 ]
 # France Travail « relais » of the 2023 list: source label → commune name in its department.
 FRANCE_TRAVAIL_RELAIS_COMMUNES = {
@@ -247,8 +252,10 @@ class StructureSpec:
     label_end: date | None = None
     phone: str = ""
     email: str = ""
+    website: str = ""
     last_verified_on: date | None = None
     source: str = SOURCE_SYNTHETIC
+    source_date: date | None = None
 
 
 @dataclass
@@ -281,6 +288,46 @@ class PointSpec:
     is_published: bool = True
     last_verified_on: date | None = None
     source: str = SOURCE_SYNTHETIC
+    source_date: date | None = None
+
+
+@dataclass(frozen=True)
+class RealRecord:
+    """A local service of the State's directory (2019), placed in a commune of the gazetteer."""
+
+    code: str
+    network: str
+    name: str
+    address: str
+    postal_code: str
+    phone: str
+    website: str
+    place: Place
+
+    @property
+    def source(self):
+        return SOURCE_DILA_2019.format(code=self.code)
+
+
+def first_phone(text):
+    """The number of a published phone field, without what follows it (« 08 09 36 12 12 / Numéro
+    gris : service gratuit + prix d'un appel… » → « 08 09 36 12 12 »); "" when there is none."""
+    found = _PHONE.search(text or "")
+    return re.sub(r"[ .]", "", found.group()) if found else ""
+
+
+def ml_site_name(text):
+    """The directory's long title of a Mission Locale site, shortened as people say it: « Mission
+    locale pour l'insertion professionnelle et sociale des jeunes (16-25 ans) - Belley » →
+    « Mission Locale - Belley »."""
+    return re.sub(
+        r"^Mission locale pour l'insertion professionnelle et sociale des jeunes \(16-25 ans\)", "Mission Locale", text
+    )
+
+
+def dila_name(text):
+    """The name as published, without the 2019 file's own reference at its end (« … - Moulins 03190-01 »)."""
+    return re.sub(r"\s+\d{5}-\d{2}$", "", text).strip()
 
 
 _SMALL_WORDS = {"de", "du", "des", "la", "le", "les", "et", "en", "sur", "sous", "aux", "au", "d", "l", "a"}
@@ -354,7 +401,7 @@ def _distance(place, other):
 class DemoBuilder:
     """Compute the demo data set from the gazetteer, deterministically for a given seed."""
 
-    def __init__(self, places, seed=SEED):
+    def __init__(self, places, seed=SEED, former_communes=None):
         self.rng = random.Random(seed)
         self.places = {place.insee_code: place for place in places}
         self.by_department = defaultdict(list)
@@ -367,6 +414,9 @@ class DemoBuilder:
         self.phone_counter = 0
         self.structures = []
         self.points = []
+        # Codes of an older gazetteer (former communes, arrondissements) → the current commune's.
+        self.current_code = {**CITY_ARRONDISSEMENT_PREFIXES, **(former_communes or {})}
+        self.real = self.read_real_records()
 
     # --- helpers ---
 
@@ -418,19 +468,94 @@ class DemoBuilder:
 
     def add_structure(self, name, network, **extra):
         publics, levels = NETWORK_DEFAULTS[network]
+        values = {
+            "description": DESCRIPTIONS[network],
+            "email": f"{slugify(name)[:40].strip('-')}@demo.example",
+            "last_verified_on": self.verified_date(),
+        }
+        values.update(extra)
         spec = StructureSpec(
             slug=self.structure_slugs.make(name),
             name=name,
             network=network,
-            description=extra.pop("description", DESCRIPTIONS[network]),
             publics=list(publics),
             levels=list(levels),
-            email=extra.pop("email", f"{slugify(name)[:40].strip('-')}@demo.example"),
-            last_verified_on=self.verified_date(),
-            **extra,
+            **values,
         )
         self.structures.append(spec)
         return spec
+
+    # --- real records of the State's directory (2019) ---
+
+    def read_real_records(self):
+        """The 2019 records of fixtures/spro-ara-annuaire-administration-2019.csv by network, placed
+        in their commune by INSEE code (a former commune's leads to the commune it joined, an
+        arrondissement's to its city), else by name in their department; a record whose commune
+        cannot be found is left out."""
+        records = defaultdict(list)
+        with open(DILA_2019_CSV, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                code = row["insee_code"]
+                code = self.current_code.get(code, self.current_code.get(code[:4], code))
+                place = self.places.get(code) or self.by_name.get((row["department_code"], normalize(row["commune"])))
+                if place is None:
+                    continue
+                network = DILA_NETWORKS[row["dila_type"]]
+                records[network].append(
+                    RealRecord(
+                        code=row["dila_id"],
+                        network=network,
+                        name=dila_name(row["name"]),
+                        address=row["address"].strip(),
+                        postal_code=row["postal_code"].strip(),
+                        phone=format_french_phone(first_phone(row["phone"])),
+                        website=row["website"].strip(),
+                        place=place,
+                    )
+                )
+        return records
+
+    def add_real_structure(self, record, network=None, **extra):
+        """A structure as the directory names it: its source and date, never verified since."""
+        name = extra.pop("name", record.name)
+        values = {
+            "website": record.website,
+            "email": "",
+            "last_verified_on": None,
+            "source": record.source,
+            "source_date": DILA_2019_DATE,
+        }
+        values.update(extra)
+        return self.add_structure(name, network or record.network, **values)
+
+    def add_real_point(self, structure, record, kind, name=None):
+        """A point as the directory gives it: name, address, phone; at its commune's position
+        (approximate), with no invented hours, accessibility or reception modes."""
+        place = record.place
+        # A CEDEX code is the mail's, not the commune's: the commune's own postal code is shown.
+        postal_code = record.postal_code if record.postal_code in place.postal_codes else place.postal_code
+        return self.add_point(
+            structure,
+            name or record.name,
+            place,
+            kind,
+            [],
+            address=record.address,
+            postal_code=postal_code,
+            latitude=place.latitude,
+            longitude=place.longitude,
+            geo_precision=GeoPrecision.COMMUNE,
+            phone=record.phone,
+            accessibility=Accessibility.UNKNOWN,
+            accessibility_details="",
+            # Unknown: the safe advice, to call first (a point received on site must say how).
+            walk_in=False,
+            by_appointment=True,
+            appointment_details="Modalités d'accueil non renseignées : appelez avant de vous déplacer.",
+            last_verified_on=None,
+            source=record.source,
+            source_date=DILA_2019_DATE,
+        )
 
     def add_point(self, structure, name, place, kind, hours, **extra):
         accessibility, accessibility_details = self.accessibility()
@@ -531,6 +656,15 @@ class DemoBuilder:
             structure = self.add_structure(name, "mission-locale", source=SOURCE_MISSIONS_LOCALES.format(code=code))
             seats.append((structure, seat))
         areas = self.share_intercommunalities(seats)
+        # The sites of the State's directory join the Mission Locale competent for their commune.
+        competent = {place.insee_code: structure for structure, _ in seats for place in areas[structure.slug]}
+        real_sites = defaultdict(list)
+        for record in self.real["mission-locale"]:
+            real_sites[competent[record.place.insee_code].slug].append(record)
+        real_mains = {
+            structure.slug: next((r for r in real_sites[structure.slug] if r.place == seat), None)
+            for structure, seat in seats
+        }
         total_communes = sum(len(a) for a in areas.values())
         total_population = sum(p.population for a in areas.values() for p in a)
         weights = {
@@ -538,21 +672,36 @@ class DemoBuilder:
             + 0.5 * sum(p.population for p in areas[structure.slug]) / total_population
             for structure, _ in seats
         }
-        capacity = {structure.slug: len(areas[structure.slug]) - 1 for structure, _ in seats}
-        extra_points = allocate(MISSION_LOCALE_POINTS - len(seats), weights, capacity=capacity)
+        taken = {slug: {seat.insee_code} | {r.place.insee_code for r in real_sites[slug]} for slug in real_sites}
+        capacity = {
+            structure.slug: len(areas[structure.slug]) - len(taken.get(structure.slug, {seat.insee_code}))
+            for structure, seat in seats
+        }
+        invented_mains = sum(1 for record in real_mains.values() if record is None)
+        extra_points = allocate(
+            MISSION_LOCALE_POINTS - len(self.real["mission-locale"]) - invented_mains, weights, capacity=capacity
+        )
         for structure, seat in seats:
-            self.add_point(
-                structure,
-                f"{structure.name} — accueil principal",
-                seat,
-                PointKind.MAIN,
-                _office_hours(afternoon=("13:30", "17:30"), closed_mornings=(0,)),
-                walk_in=True,
-                by_appointment=True,
-                by_phone=True,
-                appointment_details="Premier accueil sans rendez-vous, puis rendez-vous avec votre conseiller.",
-            )
-            candidates = [p for p in areas[structure.slug] if p.insee_code != seat.insee_code]
+            main = real_mains[structure.slug]
+            if main:
+                self.add_real_point(structure, main, PointKind.MAIN, name=ml_site_name(main.name))
+            else:
+                self.add_point(
+                    structure,
+                    f"{structure.name} — accueil principal",
+                    seat,
+                    PointKind.MAIN,
+                    _office_hours(afternoon=("13:30", "17:30"), closed_mornings=(0,)),
+                    walk_in=True,
+                    by_appointment=True,
+                    by_phone=True,
+                    appointment_details="Premier accueil sans rendez-vous, puis rendez-vous avec votre conseiller.",
+                )
+            for record in real_sites[structure.slug]:
+                if record is not main:
+                    self.add_real_point(structure, record, PointKind.BRANCH, name=ml_site_name(record.name))
+            used = taken.get(structure.slug, {seat.insee_code})
+            candidates = [p for p in areas[structure.slug] if p.insee_code not in used]
             chosen = self.sample(candidates, extra_points[structure.slug], lambda p: math.sqrt(max(p.population, 150)))
             for place in chosen:
                 if place.population >= 8000:
@@ -631,38 +780,29 @@ class DemoBuilder:
             )
 
     def build_cio(self):
-        counts = allocate(CIO_COUNT, self.population, minimum=1)
+        """The CIO of the State's directory, each with its sector (whole intercommunalities)."""
         academy_of = {dep: academy for academy, deps in ACADEMIES.items() for dep in deps}
         seats = []
-        for department in sorted(counts):
-            chosen = self.sample(self.towns(department, 2500), counts[department], lambda p: p.population**1.5)
-            if PREFECTURES[department] not in {p.insee_code for p in chosen}:
-                chosen[-1] = self.place(PREFECTURES[department])
-            for place in chosen:
-                structure = self.add_structure(
-                    f"CIO {de(place.name)}",
-                    "cio",
-                    description=DESCRIPTIONS["cio"].format(academy=f"académie de {academy_of[department]}"),
-                )
-                hours = _office_hours(morning=("09:00", "12:30"), afternoon=("13:30", "17:30"))
-                hours.append((5, "09:00", "12:00", "Pendant l'année scolaire"))
-                self.add_point(
-                    structure,
-                    structure.name,
-                    place,
-                    PointKind.MAIN,
-                    hours,
-                    walk_in=True,
-                    appointment_details="Entretien avec un psychologue de l'Éducation nationale sur rendez-vous.",
-                )
-                seats.append((structure, place))
-        # CIO sectors: whole intercommunalities.
+        for record in self.real["cio"]:
+            academy = f"académie de {academy_of[record.place.department]}"
+            structure = self.add_real_structure(record, description=DESCRIPTIONS["cio"].format(academy=academy))
+            self.add_real_point(structure, record, PointKind.MAIN)
+            seats.append((structure, record.place))
         self.share_intercommunalities(seats)
 
     def build_scuio(self):
+        """The universities' guidance services of the State's directory; an invented one for the
+        universities of a department the directory has none for."""
+        real_departments = set()
+        for record in self.real["scuio"]:
+            structure = self.add_real_structure(record, departments=[record.place.department])
+            self.add_real_point(structure, record, PointKind.MAIN)
+            real_departments.add(record.place.department)
         for university, communes in UNIVERSITIES:
-            name = f"Service d'orientation de l'{university}"
             first = self.place(communes[0])
+            if first.department in real_departments:
+                continue
+            name = f"Service d'orientation de l'{university}"
             structure = self.add_structure(
                 name, "scuio", departments=sorted({self.place(c).department for c in communes})
             )
@@ -703,19 +843,10 @@ class DemoBuilder:
                 )
 
     def build_apec(self):
+        """One regional structure; its centres are those of the State's directory."""
         structure = self.add_structure("Apec Auvergne-Rhône-Alpes", "apec", departments=sorted(PREFECTURES))
-        for position, insee in enumerate(APEC_CENTRES):
-            place = self.place(insee)
-            self.add_point(
-                structure,
-                f"Centre Apec {de(place.name)}",
-                place,
-                PointKind.MAIN if position == 0 else PointKind.BRANCH,
-                _office_hours(morning=("09:00", "12:30"), afternoon=("14:00", "18:00")),
-                by_phone=True,
-                by_video=True,
-                appointment_details="Rendez-vous en ligne ou par téléphone.",
-            )
+        for position, record in enumerate(self.real["apec"]):
+            self.add_real_point(structure, record, PointKind.MAIN if position == 0 else PointKind.BRANCH)
 
     def build_avenir_actifs(self):
         structure = self.add_structure(
@@ -751,43 +882,36 @@ class DemoBuilder:
                 )
 
     def build_chambers(self):
-        for department in sorted(PREFECTURES):
-            place = self.place(PREFECTURES[department])
-            structure = self.add_structure(
-                f"Chambre de métiers et de l'artisanat {DEPARTMENT_OF[department]}",
-                "cma",
-                departments=[department],
-            )
-            self.add_point(structure, structure.name, place, PointKind.MAIN, _office_hours(), walk_in=True)
-        for network, chambers in (("cci", CCI), ("chambre-agriculture", CHAMBRES_AGRICULTURE)):
-            for name, communes in chambers:
-                structure = self.add_structure(
-                    name, network, departments=sorted({self.place(c).department for c in communes})
-                )
-                for position, insee in enumerate(communes):
-                    place = self.place(insee)
-                    label = name if position == 0 else f"{name} — site {de(place.name)}"
-                    self.add_point(
-                        structure,
-                        label,
-                        place,
-                        PointKind.MAIN if position == 0 else PointKind.BRANCH,
-                        _office_hours(afternoon=("14:00", "17:00")),
-                    )
+        """The consular chambers of the State's directory: one structure per department, a point per
+        site of the directory."""
+        for network in ("cma", "cci", "chambre-agriculture"):
+            by_department = defaultdict(list)
+            for record in self.real[network]:
+                by_department[record.place.department].append(record)
+            for department in sorted(by_department):
+                records = by_department[department]
+                structure = self.add_real_structure(records[0], departments=[department])
+                for position, record in enumerate(records):
+                    self.add_real_point(structure, record, PointKind.MAIN if position == 0 else PointKind.BRANCH)
 
     def build_labelled(self):
+        """Circle 3. A CIDFF of the State's directory keeps its real name, address and phone; its
+        label's dates, like every other labelled structure here, are invented."""
+        real_cidff = {record.place.department: record for record in self.real["cidff"]}
         for network, name, insee, start in LABELLED_STRUCTURES:
             place = self.place(insee)
             label_start = date.fromisoformat(start)
             label_end = label_start.replace(year=label_start.year + LABEL_YEARS) - timedelta(days=1)
-            structure = self.add_structure(
-                name,
-                network,
-                departments=[place.department],
-                label_status=LabelStatus.GRANTED,
-                label_start=label_start,
-                label_end=label_end,
-            )
+            label = {"label_status": LabelStatus.GRANTED, "label_start": label_start, "label_end": label_end}
+            record = real_cidff.get(place.department) if network == "cidff" else None
+            if record:
+                source = f"{record.source} Dates du label inventées pour la démonstration."
+                structure = self.add_real_structure(
+                    record, departments=[record.place.department], source=source, **label
+                )
+                self.add_real_point(structure, record, PointKind.MAIN)
+                continue
+            structure = self.add_structure(name, network, departments=[place.department], **label)
             self.add_point(
                 structure,
                 name,
@@ -811,10 +935,17 @@ class DemoBuilder:
                 )
 
     def build_info_jeunes(self):
+        """The Info Jeunes of the State's directory, then invented ones in other towns up to the
+        SPRO's number of structures."""
+        real_communes = set()
+        for record in self.real["info-jeunes"]:
+            structure = self.add_real_structure(record, communes=[record.place.insee_code])
+            self.add_real_point(structure, record, PointKind.MAIN)
+            real_communes.add(record.place.insee_code)
         count = TOTAL_STRUCTURES - len(self.structures)
-        per_department = allocate(count, self.population, minimum=4)
+        per_department = allocate(count, self.population, minimum=2)
         for department in sorted(per_department):
-            towns = self.towns(department, 1500)
+            towns = [p for p in self.towns(department, 1500) if p.insee_code not in real_communes]
             for place in self.sample(towns, per_department[department], lambda p: p.population**0.8):
                 kind = "Bureau Information Jeunesse" if place.population >= 20000 else "Point Information Jeunesse"
                 structure = self.add_structure(f"{kind} {de(place.name)}", "info-jeunes", communes=[place.insee_code])

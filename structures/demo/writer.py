@@ -13,6 +13,7 @@ from datetime import time
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 
 from structures import models
 from structures.demo.builder import SEED, DemoBuilder, Place
@@ -37,7 +38,9 @@ class DemoReport:
 
 
 # The fields of the builder's specs that are the model's own, under the same name.
-STRUCTURE_FIELDS = ("name", "slug", "description", "phone", "email", "label_status", "label_start", "label_end")
+STRUCTURE_FIELDS = (
+    "name", "slug", "description", "phone", "email", "website", "label_status", "label_start", "label_end",
+)  # fmt: skip
 POINT_FIELDS = (
     "name", "slug", "kind", "host_name", "address", "address_complement", "postal_code", "latitude", "longitude",
     "geo_precision", "phone", "email", "walk_in", "by_appointment", "appointment_details", "on_site", "by_phone",
@@ -50,8 +53,14 @@ def copied(spec, names):
 
 
 def provenance(spec):
-    """Every demo record says it is one, and where its data comes from."""
-    return {"last_verified_on": spec.last_verified_on, "is_demo": True, "source": spec.source}
+    """Every record of the demo data set says it is one, and where its data comes from (with the
+    date of a real source: the State's directory of 2019)."""
+    return {
+        "last_verified_on": spec.last_verified_on,
+        "is_demo": True,
+        "source": spec.source,
+        "source_date": spec.source_date,
+    }
 
 
 def gazetteer_places():
@@ -134,7 +143,8 @@ def load_demo_data(scale=1, seed=SEED):
     if not networks or not publics or not levels or not places:
         raise DemoDataError("Les référentiels ne sont pas chargés : lancez d'abord « manage.py load_reference_data ».")
 
-    structure_specs, point_specs = DemoBuilder(places, seed=seed).build()
+    former = dict(models.FormerCommune.objects.exclude(code=F("commune_id")).values_list("code", "commune_id"))
+    structure_specs, point_specs = DemoBuilder(places, seed=seed, former_communes=former).build()
     delete_demo_data()
 
     models.Structure.objects.bulk_create(

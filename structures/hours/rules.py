@@ -126,7 +126,7 @@ class OpeningState:
         if self.current:
             return f"Ouvert jusqu'à {format_time(self.current.closes)}"
         if not self.known:
-            return "Horaires non communiqués"
+            return "Horaires non renseignés"
         if self.next_opening is None:
             return "Fermé"
         return f"Fermé — ouvre {self._when(self.next_opening)} à {format_time(self.next_opening.time())}"

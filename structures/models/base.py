@@ -50,7 +50,10 @@ class Provenance(models.Model):
     is_demo = models.BooleanField(
         "donnée de démonstration",
         default=False,
-        help_text="Fiche fictive ou d'illustration, pas une donnée officielle.",
+        help_text=(
+            "Fiche du jeu de démonstration, remplacée quand on le recharge : inventée, ou reprise d'une source "
+            "publique datée (date de la source remplie) pour l'illustration. Pas une fiche tenue par la Région."
+        ),
     )
     source = models.CharField("source de la donnée", max_length=300, blank=True)
     source_date = models.DateField(
@@ -71,9 +74,14 @@ class Provenance(models.Model):
         return self.last_verified_on is None or self.last_verified_on < stale_limit()
 
     @property
+    def is_fictional(self):
+        """Invented for the demonstration: a demo record without a dated real source."""
+        return self.is_demo and self.source_date is None
+
+    @property
     def provenance(self):
         """Where the information comes from and when it was last checked, in words, for the public."""
-        if self.is_demo:
+        if self.is_fictional:
             return "Donnée de démonstration fictive : ne vous déplacez pas et n'appelez pas sur la foi de cette fiche."
         source = f"Source : {self.source}" if self.source else "Source non renseignée"
         if self.last_verified_on:

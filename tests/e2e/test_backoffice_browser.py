@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from structures import text
 from structures.models import OpeningHours
 from structures.roles import EDITORS
 from tests.e2e.conftest import DESKTOP
@@ -67,7 +68,7 @@ def test_an_editor_updates_a_point_and_the_public_page_shows_it(live_server, pag
     page.goto(live_server.url + point.get_absolute_url())
     expect(page.get_by_role("row", name=re.compile("Mardi"))).to_contain_text("9 h 00 – 12 h 30")
     today = timezone.localdate()
-    expect(page.locator(".point__verified")).to_contain_text(f"vérifiées le {today.day}")
+    expect(page.locator(".point__verified")).to_contain_text(f"Vérifiée par la Région le {text.french_date(today)}")
 
     page.goto(f"{live_server.url}/admin/structures/structure/{point.structure_id}/change/")
     assert screenshot("admin-structure-1280x800").stat().st_size > 5000

@@ -7,7 +7,14 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
-from structures.demo.builder import FRANCE_TRAVAIL_CSV, MISSIONS_LOCALES_CSV, agency_label, tidy_case
+from structures.demo.builder import (
+    DILA_2019_CSV,
+    FRANCE_TRAVAIL_CSV,
+    MISSIONS_LOCALES_CSV,
+    agency_label,
+    first_phone,
+    tidy_case,
+)
 from structures.demo.writer import load_demo_data
 from structures.enums import Circle, GeoPrecision, LabelStatus, Recurrence
 from structures.geo import great_circle_km
@@ -34,7 +41,7 @@ def fingerprint():
     digest = hashlib.sha256()
     for row in Structure.objects.order_by("slug").values_list(
         "slug", "name", "network__slug", "label_status", "label_start", "label_end", "phone", "email",
-        "last_verified_on", "source",
+        "last_verified_on", "source", "source_date", "website",
     ):  # fmt: skip
         digest.update(repr(row).encode())
     for row in ReceptionPoint.objects.order_by("slug").values_list(
@@ -138,11 +145,12 @@ def test_every_demo_record_is_flagged_and_says_its_source(demo):
 
 
 def test_synthetic_places_have_no_invented_address_and_fictional_contacts(demo):
-    synthetic = ReceptionPoint.objects.exclude(structure__network__slug="france-travail", kind="main")
+    invented = ReceptionPoint.objects.filter(source_date__isnull=True)
+    synthetic = invented.exclude(structure__network__slug="france-travail", kind="main")
     assert not synthetic.exclude(address="").exists()
     assert not synthetic.exclude(geo_precision=GeoPrecision.COMMUNE).exists()
     # ARCEP reserves 04 65 71 xx xx for works of fiction; .example is reserved by RFC 2606.
-    assert not ReceptionPoint.objects.exclude(phone__startswith="04 65 71 ").exists()
+    assert not invented.exclude(phone__startswith="04 65 71 ").exists()
     assert not Structure.objects.exclude(email="").exclude(email__endswith="@demo.example").exists()
 
 
@@ -160,14 +168,16 @@ def test_every_demo_record_passes_model_validation(demo):
 
 
 def test_hours_are_realistic(demo):
-    assert OpeningHours.objects.count() > 3 * ReceptionPoint.objects.count()
+    invented = ReceptionPoint.objects.filter(source_date__isnull=True)
+    assert OpeningHours.objects.filter(point__in=invented).count() > 3 * invented.count()
     assert OpeningHours.objects.exclude(note="").exists()
     assert OpeningHours.objects.filter(recurrence=Recurrence.FIRST_AND_THIRD).exists()
     assert OpeningHours.objects.filter(recurrence=Recurrence.SECOND_AND_FOURTH).exists()
     two_slots_a_day = (
         OpeningHours.objects.values("point", "weekday").annotate(slots=Count("pk")).filter(slots__gte=2).count()
     )
-    assert two_slots_a_day > 1000
+    # Most invented places close for lunch.
+    assert two_slots_a_day > invented.count() / 2
     assert Closure.objects.filter(opens__isnull=True).exists()
     assert Closure.objects.filter(opens__isnull=False).exists()
 
@@ -258,3 +268,70 @@ def test_agency_label(source, insee_code, expected):
 def test_demo_names_say_de_as_french_does(name, expected):
     # The builder names places with structures.text.de, the rule of the public pages too.
     assert de(name) == expected
+
+
+# --- The real records of the State's directory (2019) -------------------------------------------
+
+# Per network, as counted in fixtures/README.md.
+REAL_2019 = {
+    "mission-locale": 113, "info-jeunes": 93, "cio": 49, "cci": 20, "cma": 13, "chambre-agriculture": 12,
+    "cidff": 12, "scuio": 8, "apec": 4,
+}  # fmt: skip
+
+
+def test_the_real_2019_records_replace_invented_ones(demo):
+    real = ReceptionPoint.objects.filter(source_date="2019-10-22")
+    per_network = Counter(real.values_list("structure__network__slug", flat=True))
+    assert per_network == REAL_2019
+    # Where the directory has them, no invented CIO, chamber, CIDFF or Apec centre is left.
+    for network in ("cio", "cci", "cma", "chambre-agriculture", "cidff", "apec"):
+        invented = ReceptionPoint.objects.filter(structure__network__slug=network, source_date__isnull=True)
+        assert not invented.exclude(kind="permanence").exists(), network
+    # The totals stay at the SPRO's real scale.
+    assert Structure.objects.count() == 544
+    assert 1100 <= ReceptionPoint.objects.count() <= 1200
+
+
+def test_a_real_record_is_as_published_with_its_source_and_no_invented_hours(demo):
+    with open(DILA_2019_CSV, encoding="utf-8", newline="") as handle:
+        rows = {row["dila_id"]: row for row in csv.DictReader(handle)}
+    real = ReceptionPoint.objects.filter(source_date__isnull=False).select_related("commune")
+    assert real.count() == len(rows) == 324
+    assert not OpeningHours.objects.filter(point__in=real).exists()
+    for point in real:
+        row = rows[point.source.split("réf. ")[1].split(".")[0]]
+        assert point.address == row["address"].strip()
+        assert (point.latitude, point.longitude) == (point.commune.latitude, point.commune.longitude)
+        assert point.geo_precision == GeoPrecision.COMMUNE
+        assert point.last_verified_on is None
+        assert point.is_demo
+        assert not point.is_fictional
+        assert point.provenance.endswith("données de 2019, non vérifiées depuis.")
+    valence = real.get(source__contains="apec-26362-01")
+    # Published as « 08 09 36 12 12 / Numéro gris : service gratuit + prix d'un appel… »; a special-rate
+    # number is written « 0 809 » (ARCEP's rule, as phonenumbers formats it).
+    assert valence.phone == "0 809 36 12 12"
+    # The Bureau information jeunesse of Pierre-Bénite (69152), a commune merged in 2024.
+    pierre_benite = real.get(source__contains="cij-69152-01")
+    assert pierre_benite.commune_id == "69149"
+
+
+def test_the_sites_of_a_mission_locale_join_the_one_competent_for_their_commune(demo):
+    sites = ReceptionPoint.objects.filter(structure__network__slug="mission-locale", source_date__isnull=False)
+    assert sites.count() == 113
+    for site in sites.select_related("commune", "structure"):
+        competent = Structure.objects.filter(network__slug="mission-locale").competent_for(site.commune)
+        assert list(competent) == [site.structure], site.name
+
+
+@pytest.mark.parametrize(
+    ("published", "phone"),
+    [
+        ("08 09 36 12 12 / Numéro gris : service gratuit + prix d’un appel", "0809361212"),
+        ("04 76 84 47 77", "0476844777"),
+        ("04.73.35.07.00", "0473350700"),
+        ("", ""),
+    ],
+)
+def test_the_phone_of_a_record_is_the_number_without_the_sentence_after_it(published, phone):
+    assert first_phone(published) == phone

@@ -153,7 +153,7 @@ def test_format_time():
 
 def test_place_without_hours_says_so():
     state = opening_state([], [], at(2026, 11, 24, 10, 0))
-    assert (state.known, state.label) == (False, "Horaires non communiqués")
+    assert (state.known, state.label) == (False, "Horaires non renseignés")
 
 
 def test_two_exceptional_openings_on_the_same_day_are_both_kept():

@@ -29,6 +29,11 @@ def days_ago(days):
             "Donnée de démonstration fictive : ne vous déplacez pas et n'appelez pas sur la foi de cette fiche.",
         ),
         (
+            # A real record of the demo data set: its source, not « fictive ».
+            {"is_demo": True, "source": DILA, "source_date": date(2019, 10, 22), "last_verified_on": None},
+            f"Source : {DILA}, données de 2019, non vérifiées depuis.",
+        ),
+        (
             {"source": DILA, "last_verified_on": date(2026, 3, 12)},
             f"Source : {DILA}. Vérifiée par la Région le 12 mars 2026.",
         ),
