@@ -965,12 +965,14 @@ class DemoBuilder:
                 )
 
     def add_closures(self):
-        """A few end-of-year closures and reduced summer hours, as staff would record them."""
-        for spec in self.points[::37]:
+        """A few end-of-year closures and reduced summer hours, as staff would record them (on
+        invented places only: nothing is invented about a real record)."""
+        invented = [spec for spec in self.points if spec.source_date is None]
+        for spec in invented[::37]:
             spec.closures.append(
                 (date(2026, 12, 24), date(2027, 1, 1), "Fermé du 24 décembre au 1er janvier inclus.", None, None)
             )
-        for spec in self.points[5::97]:
+        for spec in invented[5::97]:
             spec.closures.append(
                 (date(2027, 7, 19), date(2027, 8, 20), "Horaires d'été : ouvert de 9 h à 12 h.", "09:00", "12:00")
             )

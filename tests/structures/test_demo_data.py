@@ -298,6 +298,7 @@ def test_a_real_record_is_as_published_with_its_source_and_no_invented_hours(dem
     real = ReceptionPoint.objects.filter(source_date__isnull=False).select_related("commune")
     assert real.count() == len(rows) == 324
     assert not OpeningHours.objects.filter(point__in=real).exists()
+    assert not Closure.objects.filter(point__in=real).exists()
     for point in real:
         row = rows[point.source.split("réf. ")[1].split(".")[0]]
         assert point.address == row["address"].strip()
