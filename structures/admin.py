@@ -7,11 +7,12 @@ import json
 from dataclasses import asdict
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -44,6 +45,26 @@ from structures.models import (
 )
 from structures.text import de, normalize, plural_fr
 from structures.validators import is_insee_code
+
+
+class VerifiedOnSaveMixin:
+    """« Enregistrer et marquer comme vérifiée aujourd'hui » on a record's form: a person confirms that
+    nothing changed (or saves their corrections) and the record is verified, in one step."""
+
+    change_form_template = "admin/structures/change_form_verified.html"
+    VERIFIED = "_verifiee"
+
+    def save_model(self, request, obj, form, change):
+        if change and self.VERIFIED in request.POST:
+            obj.last_verified_on = timezone.localdate()
+            obj.last_verified_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def response_change(self, request, obj):
+        if self.VERIFIED in request.POST:
+            self.message_user(request, f"« {obj} » est enregistrée et vérifiée aujourd'hui.", messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
 
 class NormalizedSearchMixin:
@@ -105,7 +126,7 @@ class ReceptionPointInline(admin.TabularInline):
 
 
 @admin.register(Structure)
-class StructureAdmin(NormalizedSearchMixin, DirectoryImportExportMixin, SimpleHistoryAdmin):
+class StructureAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [StructureResource]
     list_display = ["name", "network", "circle", "status", "label_status", "label_end", "last_verified_on", "is_demo"]
     list_filter = [
@@ -208,7 +229,7 @@ class ClosureInline(admin.TabularInline):
 
 
 @admin.register(ReceptionPoint)
-class ReceptionPointAdmin(NormalizedSearchMixin, DirectoryImportExportMixin, SimpleHistoryAdmin):
+class ReceptionPointAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [ReceptionPointResource]
     list_display = ["name", "structure", "kind", "commune", "postal_code", "is_published", "last_verified_on"]
     list_filter = [

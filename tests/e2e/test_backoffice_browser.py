@@ -1,7 +1,7 @@
 """A Region editor at work in the back office, in a real Chromium."""
 
 import re
-from datetime import time
+from datetime import date, time
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -170,3 +170,28 @@ def test_placing_a_point_on_the_basemap_inside_its_commune(live_server, page, ed
     screenshot("placer-un-lieu-1280x800")
     page.get_by_role("button", name="Position de la commune").click()
     expect(page.locator("#id_geo_precision")).to_have_value("commune")
+
+
+def test_nothing_changed_marks_a_record_verified_in_one_step(live_server, page, editor, screenshot):
+    """A record of the State's 2019 directory, never checked: the editor confirms it in one click, and
+    its public page stops warning that the information is old."""
+    point = ReceptionPointFactory(
+        name="CIO de Vienne", commune_insee="38544", source="Annuaire de l'administration (DILA), 2019",
+        source_date=date(2019, 10, 22), last_verified_on=None,
+    )  # fmt: skip
+    page.goto(live_server.url + point.get_absolute_url())
+    expect(page.get_by_text("Ces informations datent de plus d'un an")).to_be_visible()
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/structures/receptionpoint/{point.pk}/change/")
+    expect(page.get_by_text("dernière vérification : jamais")).to_be_visible()
+    page.get_by_role("button", name="Enregistrer et marquer comme vérifiée aujourd'hui").click()
+    expect(page.locator(".messagelist")).to_contain_text("« CIO de Vienne » est enregistrée et vérifiée aujourd'hui.")
+    expect(page).to_have_url(re.compile(f"/receptionpoint/{point.pk}/change/$"))
+    screenshot("fiche-verifiee-1280x800")
+    point.refresh_from_db()
+    assert (point.last_verified_on, point.last_verified_by) == (timezone.localdate(), editor)
+    page.goto(live_server.url + point.get_absolute_url())
+    expect(page.get_by_text("Ces informations datent de plus d'un an")).to_have_count(0)
+    expect(page.locator(".point__verified")).to_contain_text(
+        f"Vérifiée par la Région le {text.french_date(timezone.localdate())}"
+    )

@@ -96,3 +96,14 @@ def test_the_api_carries_source_source_date_and_last_verified_on(client):
     point = ReceptionPointFactory(source=DILA, source_date=date(2019, 10, 22), last_verified_on=date(2026, 3, 12))
     data = client.get(reverse("annuaire:api-point", args=[point.slug])).json()
     assert (data["source"], data["source_date"], data["last_verified_on"]) == (DILA, "2019-10-22", "2026-03-12")
+
+
+def test_the_form_offers_verified_in_one_step_when_editing_only(admin_client):
+    point = ReceptionPointFactory(last_verified_on=None)
+    change = admin_client.get(reverse("admin:structures_receptionpoint_change", args=[point.pk])).content.decode()
+    assert 'name="_verifiee"' in change
+    assert "dernière vérification : jamais" in change
+    add = admin_client.get(reverse("admin:structures_receptionpoint_add")).content.decode()
+    assert "_verifiee" not in add
+    structure = admin_client.get(reverse("admin:structures_structure_change", args=[point.structure.pk]))
+    assert 'name="_verifiee"' in structure.content.decode()
