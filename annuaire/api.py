@@ -150,24 +150,20 @@ def export_order(outcome, rows):
 def points_geojson(request):
     """Every point as a GeoJSON feature; with `bbox` only those of the box, with `zoom` clusters
     beyond MAP_POINT_LIMIT of them, as the site's map (annuaire.mapping)."""
-    map_form = MapForm(request.GET)
-    if not map_form.is_valid() or not (map_form.cleaned_data["bbox"] or map_form.cleaned_data["zoom"] is not None):
-        outcome, rows = export_points(request)
-        outcome.errors += form_errors(map_form)
-        if outcome.errors:
-            return search_errors(outcome)
-        shape_context = context(request)
-        return geojson_response(point_feature(point, shape_context) for point in rows)
-    outcome = run_search(request.GET)
+    outcome, box, zoom = map_search(request)
     if outcome.errors:
         return search_errors(outcome)
     shape_context = context(request)
-
-    def points(queryset, limit):
-        rows = export_order(outcome, queryset.for_open_data())
-        return [point_feature(point, shape_context) for point in (rows if limit is None else rows[:limit])]
-
-    features, extent = map_features(outcome.scope, map_form.cleaned_data["bbox"], map_form.cleaned_data["zoom"], points)
+    if box is None and zoom is None:
+        rows = export_order(outcome, outcome.scope.for_open_data()).iterator(chunk_size=CHUNK_SIZE)
+        return geojson_response(point_feature(point, shape_context) for point in rows)
+    features, extent = map_features(
+        outcome.scope,
+        box,
+        zoom,
+        lambda queryset: export_order(outcome, queryset.for_open_data()),
+        lambda point: point_feature(point, shape_context),
+    )
     return feature_collection(features, extent)
 
 
@@ -321,31 +317,34 @@ def commune_competences(request, insee_code):
 
 
 # Map of the results page: only what a marker needs (the open-data GeoJSON has every field).
+# What a marker's popup says, read in one query with the point.
+MARKER_FIELDS = (
+    "slug", "name", "latitude", "longitude", "geo_precision", "structure__name", "structure__network__short_name",
+    "structure__network__slug",
+)  # fmt: skip
+
+
+def map_search(request):
+    """The search of a map and the box and zoom it shows (annuaire.mapping); its errors in French."""
+    outcome, map_form = run_search(request.GET), MapForm(request.GET)
+    if not map_form.is_valid():
+        outcome.errors += form_errors(map_form)
+        return outcome, None, None
+    return outcome, map_form.cleaned_data["bbox"], map_form.cleaned_data["zoom"]
+
+
 @require_GET
 def map_points(request):
     """The site's own map of a search: the points (or clusters) inside the box it shows, with what
     their popup says (annuaire.mapping)."""
-    outcome, map_form = run_search(request.GET), MapForm(request.GET)
-    if not map_form.is_valid():
-        outcome.errors += form_errors(map_form)
+    outcome, box, zoom = map_search(request)
     if outcome.errors:
         return search_errors(outcome)
-    place = outcome.place
 
-    def points(queryset, limit):
-        rows = queryset.prefetch_related(None).order_by().values(
-            "slug",
-            "name",
-            "latitude",
-            "longitude",
-            "geo_precision",
-            "structure__name",
-            "structure__network__short_name",
-            "structure__network__slug",
-        )  # fmt: skip
-        return [map_point(request, row, place) for row in (rows if limit is None else rows[:limit])]
+    def rows(queryset):
+        return queryset.prefetch_related(None).order_by().values(*MARKER_FIELDS)
 
-    features, extent = map_features(outcome.scope, map_form.cleaned_data["bbox"], map_form.cleaned_data["zoom"], points)
+    features, extent = map_features(outcome.scope, box, zoom, rows, lambda row: map_point(request, row, outcome.place))
     return feature_collection(features, extent)
 
 

@@ -2,7 +2,7 @@
 them, clusters computed by the database on a grid of the map's zoom level (docs/adr/0012).
 
     form = MapForm(request.GET)
-    features, extent = map_features(scope, form.cleaned_data["bbox"], form.cleaned_data["zoom"], points)
+    features, extent = map_features(scope, form.cleaned_data["bbox"], form.cleaned_data["zoom"], rows, feature)
 
 The site's own map (/carte/lieux.geojson) and the open-data GeoJSON (/api/v1/lieux.geojson) follow
 the same contract: `bbox` keeps the points inside the box, `zoom` turns more than MAP_POINT_LIMIT
@@ -95,14 +95,19 @@ def point_box(feature):
     return longitude, latitude, longitude, latitude
 
 
-def map_features(scope, box, zoom, points):
+def map_features(scope, box, zoom, rows, feature):
     """The features of a map showing `scope` (points of a search) inside `box` at `zoom`, and their
-    extent. `points(queryset, limit)` makes the point features of a queryset, at most `limit` (None:
-    all). Without a zoom every point of the box is a feature."""
+    extent. `rows(queryset)` selects and orders what `feature(row)` turns into a point feature.
+    Without a zoom every point of the box is a feature."""
+
+    def points(queryset, limit=None):
+        selected = rows(queryset)
+        return [feature(row) for row in (selected if limit is None else selected[:limit])]
+
     if box is not None:
         scope = scope.in_box(*box)
     if zoom is None:
-        features = points(scope, None)
+        features = points(scope)
         return features, extent_of(map(point_box, features))
     features = points(scope, MAP_POINT_LIMIT + 1)
     if len(features) <= MAP_POINT_LIMIT:
@@ -110,5 +115,5 @@ def map_features(scope, box, zoom, points):
     cells = list(scope.grid_clusters(zoom))
     alone = [cell["first_id"] for cell in cells if cell["count"] == 1]
     features = [cluster_feature(cell) for cell in cells if cell["count"] > 1]
-    features += points(scope.filter(pk__in=alone), None)
+    features += points(scope.filter(pk__in=alone))
     return features, extent_of((cell["west"], cell["south"], cell["east"], cell["north"]) for cell in cells)

@@ -9,7 +9,6 @@ weighs at most 1.5 times, and takes at most 1.5 times the server time of, the an
 The basemap's files are weighed raw and gzip-compressed (as WhiteNoise serves them).
 """
 
-import argparse
 import gzip
 import math
 import sys
@@ -17,8 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_demo_data import with_database
-from bench_search import measure
+from bench_search import measure_both_scales
 
 ROOT = Path(__file__).resolve().parent.parent
 # A desktop map (about 500 × 512 pixels) around a 20 km circle is at zoom 10; the region fits at zoom 7.
@@ -73,21 +71,8 @@ def weigh_basemap():
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--scales", type=int, nargs=2, default=[1, 100])
-    parser.add_argument("--repeat", type=int, default=100)
-    options = parser.parse_args()
-    small, large = options.scales
-    results = {
-        scale: with_database(
-            options.database,
-            scale,
-            lambda url, scale=scale: measure(scale, url, options.repeat, {**MAPS, NAMES: "/carte/communes.json"}),
-        )
-        for scale in (small, large)
-    }
-    print(f"Données de la carte sur {options.database} : échelle {small} puis {large}")
+    database, small, large, results = measure_both_scales(__doc__, {**MAPS, NAMES: "/carte/communes.json"})
+    print(f"Données de la carte sur {database} : échelle {small} puis {large}")
     print(f"{'carte':<52} {'temps':>22} {'rapport':>8} {'taille (gzip)':>26} {'rapport':>8} {'SQL':>8}")
     worst = 0.0
     for label in MAPS:

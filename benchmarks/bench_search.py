@@ -63,18 +63,27 @@ def measure(scale, database_url, repeat, urls=SEARCHES):
     return json.loads(run([PYTHON, "-c", TIMING_SCRIPT, json.dumps(urls), str(repeat)], env).splitlines()[-1])
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def measure_both_scales(description, urls):
+    """Read the command line (--database, --scales, --repeat), then time `urls` at each scale in a
+    new database: (database, small scale, large scale, results by scale)."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--scales", type=int, nargs=2, default=[1, 100])
     parser.add_argument("--repeat", type=int, default=100)
     options = parser.parse_args()
     small, large = options.scales
     results = {
-        scale: with_database(options.database, scale, lambda url, scale=scale: measure(scale, url, options.repeat))
+        scale: with_database(
+            options.database, scale, lambda url, scale=scale: measure(scale, url, options.repeat, urls)
+        )
         for scale in (small, large)
     }
-    print(f"Recherche sur {options.database} : médiane du temps serveur, échelle {small} puis {large}")
+    return options.database, small, large, results
+
+
+def main():
+    database, small, large, results = measure_both_scales(__doc__, SEARCHES)
+    print(f"Recherche sur {database} : médiane du temps serveur, échelle {small} puis {large}")
     print(
         f"{'recherche':<62} {'éch. ' + str(small):>10} {'éch. ' + str(large):>10} {'rapport':>8} {'requêtes SQL':>13}"
     )

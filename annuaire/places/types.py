@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from structures.models.territory import CITY_OF_ARRONDISSEMENTS
+from structures.models.territory import city_code_of
 from structures.text import de
 
 # French says « en Bretagne » but « dans le Grand Est », « à La Réunion »: the regions and
@@ -39,7 +39,7 @@ class Place:
     @property
     def city_code(self):
         """The commune an arrondissement belongs to (Lyon for Lyon 3e), else itself."""
-        return CITY_OF_ARRONDISSEMENTS.get((self.insee_code or "")[:4], self.insee_code)
+        return city_code_of(self.insee_code) if self.insee_code else self.insee_code
 
     @property
     def label(self):

@@ -9,18 +9,13 @@
     var communes = JSON.parse(node.dataset.communes || "[]");
     if (!communes.length) return;
     var map = L.map(node);
-    map.attributionControl.setPrefix(false);
-    if (node.dataset.tilesUrl) {
-      L.tileLayer(node.dataset.tilesUrl, { attribution: node.dataset.tilesAttribution, maxZoom: 19 }).addTo(map);
-    } else if (window.SproBasemap) {
-      window.SproBasemap.add(map, node);
-    }
     var points = communes.map(function (commune) {
       return L.circleMarker([commune[0], commune[1]], { radius: 4, weight: 1, color: "#004a99", fillOpacity: 0.6 })
         .bindTooltip(commune[2])
         .addTo(map);
     });
     map.fitBounds(L.featureGroup(points).getBounds(), { padding: [10, 10] });
+    if (window.SproBasemap) window.SproBasemap.background(map, node, 19);
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -27,12 +27,7 @@
     var region = node.dataset;
     var start = [Number(lat.value) || Number(region.regionLat), Number(lon.value) || Number(region.regionLon)];
     var map = L.map(node).setView(start, lat.value ? 14 : Number(region.regionZoom));
-    map.attributionControl.setPrefix(false);
-    if (node.dataset.tilesUrl) {
-      L.tileLayer(node.dataset.tilesUrl, { attribution: node.dataset.tilesAttribution, maxZoom: 19 }).addTo(map);
-    } else if (window.SproBasemap) {
-      window.SproBasemap.add(map, node);
-    }
+    if (window.SproBasemap) window.SproBasemap.background(map, node, 19);
     var marker = L.marker(start, { draggable: true, title: "Position du lieu", alt: "Position du lieu" });
     if (lat.value) marker.addTo(map);
     marker.on("dragend", function () {

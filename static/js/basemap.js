@@ -1,7 +1,8 @@
 /* The basemap that ships with the site (static/basemap/SOURCES.md), drawn under the places when no
    tile server is configured: the region and its departments always, the communes' outlines from
    zoom 10, and the names of communes, the most populous first, more as the map zooms in.
-   SproBasemap.add(map, node) reads the files' addresses from the map node's data attributes. */
+   SproBasemap.add(map, node) reads the files' addresses from the map node's data attributes;
+   SproBasemap.background(map, node) uses a configured tile server instead when there is one. */
 (function () {
   "use strict";
 
@@ -154,5 +155,19 @@
     showOutlines();
   }
 
-  window.SproBasemap = { add: add, outline: outline };
+  // The background of every map of the site, once its view is set: the configured tile server
+  // (data-tiles-url), else the basemap that ships with the site.
+  function background(map, node, maxZoom) {
+    map.attributionControl.setPrefix(false);
+    if (node.dataset.tilesUrl) {
+      L.tileLayer(node.dataset.tilesUrl, {
+        attribution: node.dataset.tilesAttribution,
+        maxZoom: maxZoom || 18,
+      }).addTo(map);
+    } else {
+      add(map, node);
+    }
+  }
+
+  window.SproBasemap = { add: add, background: background, outline: outline };
 })();

@@ -475,15 +475,8 @@
         return;
       }
       map = L.map(node, { zoomControl: true });
-      map.attributionControl.setPrefix(false);
-      if (config.tilesUrl) {
-        L.tileLayer(config.tilesUrl, { attribution: config.tilesAttribution, maxZoom: 18 }).addTo(map);
-      }
       map.setView([Number(config.regionLat), Number(config.regionLon)], Number(config.regionZoom));
-      if (!config.tilesUrl && window.SproBasemap) {
-        // No tile server: the basemap that ships with the site.
-        window.SproBasemap.add(map, node);
-      }
+      if (window.SproBasemap) window.SproBasemap.background(map, node);
       map.on("zoomend", function () {
         layOutNumbered();
       });
@@ -543,15 +536,9 @@
     if (!window.L) return;
     node.hidden = false;
     var position = [Number(node.dataset.lat), Number(node.dataset.lon)];
-    var map = L.map(node, { scrollWheelZoom: false });
-    map.attributionControl.setPrefix(false);
-    if (node.dataset.tilesUrl) {
-      map.setView(position, 15);
-      L.tileLayer(node.dataset.tilesUrl, { attribution: node.dataset.tilesAttribution, maxZoom: 18 }).addTo(map);
-    } else {
-      map.setView(position, 12);
-      if (window.SproBasemap) window.SproBasemap.add(map, node);
-    }
+    // Closer with a tile server's streets; the site's own basemap shows communes, not streets.
+    var map = L.map(node, { scrollWheelZoom: false }).setView(position, node.dataset.tilesUrl ? 15 : 12);
+    if (window.SproBasemap) window.SproBasemap.background(map, node);
     // An approximate position (the commune's centre) is drawn as a hollow ring, not a pin.
     var approximate = node.dataset.approximate === "true";
     L.circleMarker(position, {

@@ -25,7 +25,7 @@ from django.utils.text import slugify
 
 from structures.enums import Accessibility, GeoPrecision, LabelStatus, PointKind, Recurrence
 from structures.geo import great_circle_km
-from structures.models.territory import CITY_OF_ARRONDISSEMENTS
+from structures.models.territory import city_code_of
 from structures.reference import DEPARTMENT_NAMES, PREFECTURES
 from structures.text import de, normalize
 from structures.validators import format_french_phone
@@ -51,8 +51,6 @@ SOURCE_FRANCE_TRAVAIL_RELAIS = (
     "réf. {code}. Position au centre de la commune ; horaires et contacts fictifs."
 )
 
-# Points are placed in communes, not in a city's arrondissements: « 6938x » is Lyon.
-CITY_ARRONDISSEMENT_PREFIXES = CITY_OF_ARRONDISSEMENTS
 SOURCE_DILA_2019 = (
     "Annuaire de l'administration (DILA, service-public.fr), base de données locales telle qu'exportée "
     "en 2019, Licence Ouverte 2.0, réf. {code}. Position au centre de la commune."
@@ -414,8 +412,8 @@ class DemoBuilder:
         self.phone_counter = 0
         self.structures = []
         self.points = []
-        # Codes of an older gazetteer (former communes, arrondissements) → the current commune's.
-        self.current_code = {**CITY_ARRONDISSEMENT_PREFIXES, **(former_communes or {})}
+        # A former commune's code → the current commune's (points are placed in communes).
+        self.current_code = former_communes or {}
         self.real = self.read_real_records()
 
     # --- helpers ---
@@ -495,8 +493,8 @@ class DemoBuilder:
         records = defaultdict(list)
         with open(DILA_2019_CSV, encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
-                code = row["insee_code"]
-                code = self.current_code.get(code, self.current_code.get(code[:4], code))
+                code = city_code_of(row["insee_code"])
+                code = self.current_code.get(code, code)
                 place = self.places.get(code) or self.by_name.get((row["department_code"], normalize(row["commune"])))
                 if place is None:
                     continue

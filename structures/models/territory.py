@@ -15,6 +15,12 @@ from structures.validators import (
 CITY_OF_ARRONDISSEMENTS = {"6938": "69123"}
 
 
+def city_code_of(insee_code):
+    """The INSEE code of the city an arrondissement's code belongs to (« 69383 » → « 69123 »), else
+    the code itself."""
+    return CITY_OF_ARRONDISSEMENTS.get(insee_code[:4], insee_code)
+
+
 class Department(models.Model):
     code = models.CharField("code", max_length=3, primary_key=True)
     name = models.CharField("nom", max_length=100, unique=True)
@@ -108,9 +114,7 @@ class Commune(models.Model):
     def city_code(self):
         """The commune an arrondissement belongs to (Lyon for Lyon 3e), else itself: areas of
         competence name the city."""
-        if self.kind == CommuneKind.ARRONDISSEMENT:
-            return CITY_OF_ARRONDISSEMENTS.get(self.insee_code[:4], self.insee_code)
-        return self.insee_code
+        return city_code_of(self.insee_code)
 
     @property
     def postal_code_list(self):
