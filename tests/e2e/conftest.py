@@ -43,12 +43,17 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def screenshot(page):
-    """Save a full-page screenshot under test-results/screenshots/ and return its path."""
+    """Save a screenshot under test-results/screenshots/ and return its path.
 
-    def take(name, target=None):
+    The whole page by default; ``full_page=False`` keeps to the screen, which a page whose layout
+    follows the window's height (the map) needs: a full-page capture resizes the window for a moment,
+    and the page then lays itself out again while the test goes on.
+    """
+
+    def take(name, target=None, full_page=True):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        (target or page).screenshot(path=path, full_page=True)
+        (target or page).screenshot(path=path, full_page=full_page)
         return path
 
     return take

@@ -114,14 +114,16 @@ def test_on_a_phone_the_results_come_first_and_the_map_is_one_tap_away(live_serv
     # The first result starts within the first screen, under the search form.
     assert first.bounding_box()["y"] < PHONE["height"]
     assert page.locator("#carte").is_hidden()
-    screenshot("recherche-liste-d-abord-360x800", page)
+    screenshot("recherche-liste-d-abord-360x800", full_page=False)
     page.get_by_role("button", name="Voir sur la carte").first.click()
     carte = page.locator("#carte")
     expect(carte).to_be_visible()
     expect(pin(page, 1)).to_be_visible(timeout=15000)
     back = page.get_by_role("button", name="Revenir à la liste")
     expect(back).to_be_visible()
-    screenshot("recherche-carte-360x800", page)
+    screenshot("recherche-carte-360x800", full_page=False)
+    # The map's data has arrived and the map has stopped moving: the tap goes to the button.
+    page.wait_for_load_state("networkidle")
     back.click()
     expect(carte).to_be_hidden()
     expect(title).to_be_focused()
