@@ -5,6 +5,7 @@ Structures, points and hours also have import and export buttons (structures/adm
 
 import json
 from dataclasses import asdict
+from functools import partial
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -14,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from simple_history.admin import SimpleHistoryAdmin
 
 from structures import addresses, admin_accounts  # noqa: F401  (accounts, roles and login lockouts)
@@ -26,9 +28,11 @@ from structures.admin_actions import (
     unpublish_points,
     unpublish_structures,
 )
-from structures.admin_filters import CompletenessFilter, LabelFilter, StaleFilter
+from structures.admin_dila import dila_import_view
+from structures.admin_filters import CompletenessFilter, LabelFilter, PointVerificationFilter, StaleFilter
 from structures.admin_forms import OpeningHoursFormSet
 from structures.admin_io import DirectoryImportExportMixin
+from structures.dashboard import verification_queue
 from structures.imports import OpeningHoursResource, ReceptionPointResource, StructureResource
 from structures.models import (
     Closure,
@@ -53,6 +57,8 @@ class VerifiedOnSaveMixin:
 
     change_form_template = "admin/structures/change_form_verified.html"
     VERIFIED = "_verifiee"
+    # The queue's address, on a record opened from it (structures/dashboard.py).
+    QUEUE = "file"
 
     def save_model(self, request, obj, form, change):
         if change and self.VERIFIED in request.POST:
@@ -63,6 +69,10 @@ class VerifiedOnSaveMixin:
     def response_change(self, request, obj):
         if self.VERIFIED in request.POST:
             self.message_user(request, f"« {obj} » est enregistrée et vérifiée aujourd'hui.", messages.SUCCESS)
+            # Opened from the verification queue: back to it, for the next one.
+            back = request.GET.get(self.QUEUE)
+            if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                return HttpResponseRedirect(back)
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
@@ -238,7 +248,7 @@ class ReceptionPointAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryI
         "commune__department",
         "kind",
         "is_published",
-        StaleFilter,
+        PointVerificationFilter,
         CompletenessFilter,
         "walk_in",
         "accessibility",
@@ -251,7 +261,14 @@ class ReceptionPointAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryI
     raw_id_fields = ["structure", "host_structure", "commune"]
     filter_horizontal = ["publics", "levels"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["created_at", "updated_at", "last_verified_by", "position_map"]
+    readonly_fields = [
+        "created_at",
+        "updated_at",
+        "last_verified_by",
+        "position_map",
+        "source_changed_on",
+        "source_change",
+    ]
     inlines = [OpeningHoursInline, ClosureInline]
 
     class Media:
@@ -283,7 +300,17 @@ class ReceptionPointAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryI
         placing = path(
             "placer/", self.admin_site.admin_view(self.placing_view), name="structures_receptionpoint_placing"
         )
-        return [placing, *super().get_urls()]
+        queue = path(
+            "a-verifier/",
+            self.admin_site.admin_view(partial(verification_queue, self)),
+            name="structures_receptionpoint_queue",
+        )
+        dila = path(
+            "import-annuaire/",
+            self.admin_site.admin_view(partial(dila_import_view, self)),
+            name="structures_receptionpoint_dila_import",
+        )
+        return [placing, queue, dila, *super().get_urls()]
 
     def placing_view(self, request):
         """For the placing map: the commune's reference point and the code of its outline on the
@@ -349,6 +376,9 @@ class ReceptionPointAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryI
                     "is_demo",
                     "source",
                     "source_date",
+                    "dila_id",
+                    "source_changed_on",
+                    "source_change",
                     "created_at",
                     "updated_at",
                 ]

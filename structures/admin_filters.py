@@ -36,6 +36,19 @@ class StaleFilter(QuerySetMethodFilter):
     ]
 
 
+# Why a point is in the verification queue (structures/dashboard.py): (value in the address, label,
+# ReceptionPointQuerySet method).
+QUEUE_REASONS = [
+    ("source", "Modifié à la source depuis sa vérification", "changed_at_source"),
+    ("jamais", "Jamais vérifié", "never_verified"),
+    ("plus-d-un-an", "Vérifié il y a plus d'un an", "verified_long_ago"),
+]
+
+
+class PointVerificationFilter(StaleFilter):
+    options = [*StaleFilter.options, *QUEUE_REASONS]
+
+
 class CompletenessFilter(QuerySetMethodFilter):
     title = "complétude"
     parameter_name = "completude"

@@ -8,6 +8,8 @@ column, and the user's query is normalised the same way before comparison.
 import re
 import unicodedata
 
+from django.utils.text import slugify
+
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 # Abbreviations of place names, as written on signs and in addresses.
@@ -79,3 +81,19 @@ def french_date(value):
     """1 January 2025 → « 1er janvier 2025 », as French is written."""
     day = "1er" if value.day == 1 else str(value.day)
     return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+class SlugRegistry:
+    """URL slugs not yet taken (`taken`: those already in the database): « cio-de-vienne », then
+    « cio-de-vienne-2 »."""
+
+    def __init__(self, taken=()):
+        self.used = set(taken)
+
+    def make(self, text):
+        base = slugify(text)[:200] or "lieu"
+        slug, counter = base, 2
+        while slug in self.used:
+            slug, counter = f"{base}-{counter}", counter + 1
+        self.used.add(slug)
+        return slug

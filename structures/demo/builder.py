@@ -25,9 +25,10 @@ from django.utils.text import slugify
 
 from structures.enums import Accessibility, GeoPrecision, LabelStatus, PointKind, Recurrence
 from structures.geo import great_circle_km
+from structures.imports.dila import DILA_NETWORKS, dila_name, first_phone, ml_site_name
 from structures.models.territory import city_code_of
 from structures.reference import DEPARTMENT_NAMES, PREFECTURES
-from structures.text import de, normalize
+from structures.text import SlugRegistry, de, normalize
 from structures.validators import format_french_phone
 
 SEED = 84  # INSEE code of the region
@@ -57,19 +58,6 @@ SOURCE_DILA_2019 = (
 )
 # The date of that export (fixtures/README.md).
 DILA_2019_DATE = date(2019, 10, 22)
-# DILA service types of the 2019 file → the SPRO's networks.
-DILA_NETWORKS = {
-    "mission_locale": "mission-locale",
-    "cij": "info-jeunes",
-    "cio": "cio",
-    "suio": "scuio",
-    "apec": "apec",
-    "cci": "cci",
-    "chambre_metier": "cma",
-    "chambre_agriculture": "chambre-agriculture",
-    "cidf": "cidff",
-}
-_PHONE = re.compile(r"0\d(?:[ .]?\d\d){4}")
 
 # Target counts at scale 1, from the SPRO's 2024 figures and fixtures/README.md (estimates for
 # the networks that have no open list). Info Jeunes structures make up the rest up to 544.
@@ -287,6 +275,8 @@ class PointSpec:
     last_verified_on: date | None = None
     source: str = SOURCE_SYNTHETIC
     source_date: date | None = None
+    # A real record's id in the State's directory: an import of its live version finds it.
+    dila_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -305,27 +295,6 @@ class RealRecord:
     @property
     def source(self):
         return SOURCE_DILA_2019.format(code=self.code)
-
-
-def first_phone(text):
-    """The number of a published phone field, without what follows it (« 08 09 36 12 12 / Numéro
-    gris : service gratuit + prix d'un appel… » → « 08 09 36 12 12 »); "" when there is none."""
-    found = _PHONE.search(text or "")
-    return re.sub(r"[ .]", "", found.group()) if found else ""
-
-
-def ml_site_name(text):
-    """The directory's long title of a Mission Locale site, shortened as people say it: « Mission
-    locale pour l'insertion professionnelle et sociale des jeunes (16-25 ans) - Belley » →
-    « Mission Locale - Belley »."""
-    return re.sub(
-        r"^Mission locale pour l'insertion professionnelle et sociale des jeunes \(16-25 ans\)", "Mission Locale", text
-    )
-
-
-def dila_name(text):
-    """The name as published, without the 2019 file's own reference at its end (« … - Moulins 03190-01 »)."""
-    return re.sub(r"\s+\d{5}-\d{2}$", "", text).strip()
 
 
 _SMALL_WORDS = {"de", "du", "des", "la", "le", "les", "et", "en", "sur", "sous", "aux", "au", "d", "l", "a"}
@@ -349,19 +318,6 @@ def tidy_case(text):
         else:
             words.append(word[:1].upper() + word[1:])
     return "".join(words)
-
-
-class SlugRegistry:
-    def __init__(self):
-        self.used = set()
-
-    def make(self, text):
-        base = slugify(text)[:200] or "lieu"
-        slug, counter = base, 2
-        while slug in self.used:
-            slug, counter = f"{base}-{counter}", counter + 1
-        self.used.add(slug)
-        return slug
 
 
 def allocate(total, weights, minimum=0, capacity=None):
@@ -553,6 +509,7 @@ class DemoBuilder:
             last_verified_on=None,
             source=record.source,
             source_date=DILA_2019_DATE,
+            dila_id=record.code,
         )
 
     def add_point(self, structure, name, place, kind, hours, **extra):

@@ -18,6 +18,7 @@ from django.db.models import F
 from structures import models
 from structures.demo.builder import SEED, DemoBuilder, Place
 from structures.enums import CommuneKind, PublicationStatus, Recurrence
+from structures.imports.dila import point_values
 from structures.loaders import refresh_statistics
 from structures.signals import mark_data_changed
 from structures.text import normalize
@@ -44,7 +45,7 @@ STRUCTURE_FIELDS = (
 POINT_FIELDS = (
     "name", "slug", "kind", "host_name", "address", "address_complement", "postal_code", "latitude", "longitude",
     "geo_precision", "phone", "email", "walk_in", "by_appointment", "appointment_details", "on_site", "by_phone",
-    "by_video", "accessibility", "accessibility_details", "is_published",
+    "by_video", "accessibility", "accessibility_details", "is_published", "dila_id",
 )  # fmt: skip
 
 
@@ -107,6 +108,14 @@ def _delete_demo_data():
 
 def _time(value):
     return time.fromisoformat(value) if value else None
+
+
+def _slots(spec):
+    """A point's opening slots (weekday, recurrence, opens, closes, note)."""
+    return [
+        (day, recurrence[0] if recurrence else Recurrence.WEEKLY, _time(opens), _time(closes), note)
+        for day, opens, closes, note, *recurrence in spec.hours
+    ]
 
 
 class _CopyPlacer:
@@ -184,20 +193,19 @@ def load_demo_data(scale=1, seed=SEED):
                 point.commune_id, point.postal_code = place.insee_code, place.postal_code
                 point.address, point.address_complement = "", ""
                 point.geo_precision = "commune"
+                point.dila_id = ""
+            elif spec.dila_id:
+                # What the State's directory said: its live version's changes are told from the Region's.
+                point.source_values = point_values(point, slots=_slots(spec))
             point.sync_derived_fields(structure_name=structure_names[spec.structure])
             points.append(point)
         models.ReceptionPoint.objects.bulk_create(points, batch_size=BATCH_SIZE)
         for point, spec in zip(points, point_specs, strict=True):
             hours.extend(
                 models.OpeningHours(
-                    point_id=point.pk,
-                    weekday=day,
-                    opens=_time(opens),
-                    closes=_time(closes),
-                    note=note,
-                    recurrence=recurrence[0] if recurrence else Recurrence.WEEKLY,
+                    point_id=point.pk, weekday=day, recurrence=recurrence, opens=opens, closes=closes, note=note
                 )
-                for day, opens, closes, note, *recurrence in spec.hours
+                for day, recurrence, opens, closes, note in _slots(spec)
             )
             closures.extend(
                 models.Closure(

@@ -152,6 +152,7 @@ class ReceptionPointResource(DirectoryResource):
     demo = column("is_demo", "demo", BooleanWidget(blank=False))
     source = column("source", "source")
     date_source = column("source_date", "date_source", DateWidget())
+    identifiant_annuaire = column("dila_id", "identifiant_annuaire")
 
     required_columns = ("identifiant", "structure", "nom", "code_postal")
     key_columns = ("identifiant",)
@@ -191,6 +192,7 @@ class ReceptionPointResource(DirectoryResource):
             "demo",
             "source",
             "date_source",
+            "identifiant_annuaire",
         ]
 
     def check_file(self, dataset):

@@ -25,13 +25,13 @@ from structures.geo import (
     unit_vector,
 )
 from structures.hours.sql import open_at_condition
-from structures.models.base import Provenance, TimeStampedModel, import_export_permissions
+from structures.models.base import Provenance, TimeStampedModel, import_export_permissions, stale_q
 from structures.models.hours import Closure, OpeningHours
 from structures.models.structure import DirectoryQuerySet, Structure, effective
 from structures.models.territory import Commune
 from structures.models.vocabularies import Public, ServiceLevel
 from structures.nearest import COUNT_CAP, NearestResults
-from structures.text import normalize
+from structures.text import french_date, normalize
 from structures.validators import (
     is_inside_region,
     is_postal_code,
@@ -62,6 +62,16 @@ class ReceptionPointQuerySet(DirectoryQuerySet):
 
     def commune_precision(self):
         return self.filter(geo_precision=GeoPrecision.COMMUNE)
+
+    def changed_at_source(self):
+        """Changed at (or gone from) the State's directory since a person last verified them."""
+        return self.filter(source_changed_on__isnull=False).filter(
+            Q(last_verified_on__isnull=True) | Q(last_verified_on__lte=F("source_changed_on"))
+        )
+
+    def to_verify(self):
+        """The verification queue: never verified, verified more than a year ago, or changed at the source."""
+        return self.filter(Q(pk__in=self.changed_at_source().values("pk")) | stale_q())
 
     def incomplete(self):
         """No phone, no hours, no accessibility information, or only the commune's position."""
@@ -256,9 +266,22 @@ class ReceptionPoint(Provenance, TimeStampedModel):
         help_text="À renseigner seulement s'ils diffèrent de ceux de la structure.",
     )
     is_published = models.BooleanField("publié", default=False)
+    # The record's identity in the State's directory (structures/imports/dila.py): what its next
+    # import matches, and what it last said (to tell the source's changes from the Region's edits).
+    dila_id = models.CharField(
+        "identifiant dans l'Annuaire de l'administration",
+        max_length=64,
+        blank=True,
+        help_text="Rempli par l'import de l'Annuaire de l'administration, qui retrouve ainsi la fiche la fois suivante.",
+    )
+    source_values = models.JSONField("dernières valeurs de la source", default=dict, blank=True, editable=False)
+    source_changed_on = models.DateField("modifiée à la source le", null=True, blank=True, editable=False)
+    source_change = models.CharField("changement à la source", max_length=300, blank=True, editable=False)
 
     objects = ReceptionPointQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text", "unit_x", "unit_y", "unit_z", "lat_band"])
+    history = HistoricalRecords(
+        excluded_fields=["search_text", "unit_x", "unit_y", "unit_z", "lat_band", "source_values"]
+    )
 
     class Meta:
         verbose_name = "lieu d'accueil"
@@ -294,6 +317,7 @@ class ReceptionPoint(Provenance, TimeStampedModel):
             models.Index(fields=["search_text"], name="point_search_text_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["dila_id"], condition=~Q(dila_id=""), name="point_dila_id_unique"),
             models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90), name="point_latitude_in_range"),
             models.CheckConstraint(
                 condition=Q(longitude__gte=-180, longitude__lte=180), name="point_longitude_in_range"
@@ -314,6 +338,24 @@ class ReceptionPoint(Provenance, TimeStampedModel):
     def save(self, *args, **kwargs):
         self.sync_derived_fields()
         super().save(*args, **kwargs)
+
+    @property
+    def is_changed_at_source(self):
+        """ReceptionPointQuerySet.changed_at_source(), for one point."""
+        return self.source_changed_on is not None and (
+            self.last_verified_on is None or self.last_verified_on <= self.source_changed_on
+        )
+
+    @property
+    def verification_reason(self):
+        """Why the point is in the verification queue, in French ("" when it is not)."""
+        if self.is_changed_at_source:
+            return f"Modifiée à la source le {french_date(self.source_changed_on)} : {self.source_change}"
+        if self.last_verified_on is None:
+            return "Jamais vérifiée"
+        if self.is_stale:
+            return f"Vérifiée le {french_date(self.last_verified_on)}, il y a plus d'un an"
+        return ""
 
     @property
     def is_approximate(self):

@@ -16,7 +16,7 @@ from structures.enums import (
     PublicationStatus,
     Territory,
 )
-from structures.models.base import Provenance, TimeStampedModel, import_export_permissions, stale_q
+from structures.models.base import Provenance, TimeStampedModel, import_export_permissions, stale_limit, stale_q
 from structures.models.territory import Commune, Department, Epci
 from structures.models.vocabularies import Network, Public, ServiceLevel
 from structures.reference import DEPARTMENT_OF
@@ -60,6 +60,13 @@ class DirectoryQuerySet(models.QuerySet):
 
     def recently_verified(self):
         return self.exclude(stale_q())
+
+    def never_verified(self):
+        return self.filter(last_verified_on__isnull=True)
+
+    def verified_long_ago(self):
+        """Verified once, more than a year ago (stale, but not never verified)."""
+        return self.filter(last_verified_on__lt=stale_limit())
 
 
 class StructureQuerySet(DirectoryQuerySet):

@@ -12,12 +12,12 @@ from structures.demo.builder import (
     FRANCE_TRAVAIL_CSV,
     MISSIONS_LOCALES_CSV,
     agency_label,
-    first_phone,
     tidy_case,
 )
 from structures.demo.writer import load_demo_data
 from structures.enums import Circle, GeoPrecision, LabelStatus, Recurrence
 from structures.geo import great_circle_km
+from structures.imports.dila import first_phone
 from structures.models import (
     Closure,
     Commune,
