@@ -241,6 +241,7 @@ class ClosureInline(admin.TabularInline):
 @admin.register(ReceptionPoint)
 class ReceptionPointAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [ReceptionPointResource]
+    change_list_template = "admin/structures/receptionpoint_change_list.html"
     list_display = ["name", "structure", "kind", "commune", "postal_code", "is_published", "last_verified_on"]
     list_filter = [
         "structure__network__circle",

@@ -719,16 +719,17 @@ def _create(records, user, reason):
     communes = Commune.objects.in_bulk({record.values["commune"] for record in records})
     slugs = SlugRegistry(ReceptionPoint.objects.values_list("slug", flat=True))
     structure_slugs = SlugRegistry(Structure.objects.values_list("slug", flat=True))
-    competent, new_structures, points = {}, 0, []
+    competent, new_structures, points = {}, [], []
+    # Real records join real structures only: reloading the demo data leaves them alone.
+    real_networks = set(Structure.objects.filter(is_demo=False).values_list("network", flat=True))
     for record in records:
         network, commune = networks[record.network], communes[record.values["commune"]]
         structure = None
-        if network.territory != Territory.NONE:
+        if network.territory != Territory.NONE and network.pk in real_networks:
             key = (network.pk, commune.pk)
             if key not in competent:
-                # Real records join real structures only: reloading the demo data leaves them alone.
-                structures = Structure.objects.filter(network=network, is_demo=False)
-                competent[key] = structures.competent_for(commune).order_by("pk").first()
+                real = Structure.objects.filter(network=network, is_demo=False)
+                competent[key] = real.competent_for(commune).order_by("pk").first()
             structure = competent[key]
         kind = PointKind.BRANCH
         if structure is None:
@@ -742,9 +743,8 @@ def _create(records, user, reason):
                 source=SOURCE_DILA.format(id=record.id),
                 source_date=record.source_date,
             )
-            structure._change_reason = reason
-            structure.save()
-            new_structures += 1
+            structure.search_text = normalize(structure.name)
+            new_structures.append(structure)
             kind = PointKind.MAIN
         values = record.values
         latitude, longitude, precision = values["position"]
@@ -778,11 +778,12 @@ def _create(records, user, reason):
         )
         point.sync_derived_fields(structure_name=structure.name)
         points.append(point)
-    bulk_create_with_history(points, ReceptionPoint, batch_size=500, default_user=user, default_change_reason=reason)
-    ids = dict(ReceptionPoint.objects.filter(dila_id__in=[r.id for r in records]).values_list("dila_id", "pk"))
-    slots = [slot for record in records for slot in _slots(ids[record.id], record.values["hours"])]
-    bulk_create_with_history(slots, OpeningHours, batch_size=1000, default_user=user, default_change_reason=reason)
-    return len(points), new_structures
+    history = {"default_user": user, "default_change_reason": reason}
+    bulk_create_with_history(new_structures, Structure, batch_size=500, **history)
+    points = bulk_create_with_history(points, ReceptionPoint, batch_size=500, **history)
+    slots = [slot for point in points for slot in _slots(point.pk, point.source_values["hours"])]
+    bulk_create_with_history(slots, OpeningHours, batch_size=1000, **history)
+    return len(points), len(new_structures)
 
 
 def accepted_keys(plan, keys):

@@ -9,10 +9,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from structures import text
-from structures.models import OpeningHours
+from structures.models import OpeningHours, ReceptionPoint
 from structures.roles import EDITORS
 from tests.e2e.conftest import DESKTOP
 from tests.structures.factories import ReceptionPointFactory
+from tests.structures.test_dila_import import CIO as DILA_CIO
+from tests.structures.test_dila_import import FILE as DILA_FILE
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data")]
 PASSWORD = "un-mot-de-passe-solide-2026"
@@ -195,3 +197,43 @@ def test_nothing_changed_marks_a_record_verified_in_one_step(live_server, page, 
     expect(page.locator(".point__verified")).to_contain_text(
         f"Vérifiée par la Région le {text.french_date(timezone.localdate())}"
     )
+
+
+def test_importing_the_states_directory_then_verifying_from_the_queue(
+    live_server, page, editor, screenshot, axe_violations, settings, tmp_path
+):
+    """The editor reads a DILA file as a dry run, imports it, and is taken to the verification queue,
+    where each record opens on its form and « Enregistrer et marquer comme vérifiée » brings back."""
+    settings.IMPORT_TEMP_DIR = str(tmp_path / "imports")
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/structures/receptionpoint/")
+    page.get_by_role("link", name="Importer l'Annuaire de l'administration").click()
+    count, report = axe_violations()
+    assert count == 0, report
+    page.get_by_label("Fichier JSON de l'Annuaire de l'administration").set_input_files(str(DILA_FILE))
+    page.get_by_role("button", name="Voir ce qui changerait (rien n'est enregistré)").click()
+    expect(page.get_by_text("4 nouveaux lieux")).to_be_visible()
+    expect(page.get_by_role("cell", name="Centre d'information et d'orientation (CIO) - Vienne")).to_be_visible()
+    count, report = axe_violations()
+    assert count == 0, report
+    screenshot("import-annuaire-apercu-1280x800")
+    page.get_by_role("button", name="Enregistrer l'import").click()
+    expect(page.locator(".messagelist")).to_contain_text("Import enregistré : 4 lieu(x) créé(s)")
+    expect(page.get_by_role("heading", name="Lieux à vérifier", exact=True)).to_be_visible()
+    # The Isère, then its records to check: the CIO of Vienne, never verified.
+    page.get_by_label("Département").select_option("38")
+    page.get_by_role("button", name="Afficher").click()
+    row = page.get_by_role("row").filter(has_text="Centre d'information et d'orientation (CIO) - Vienne")
+    expect(row).to_contain_text("Jamais vérifiée")
+    count, report = axe_violations()
+    assert count == 0, report
+    screenshot("lieux-a-verifier-1280x800")
+    row.get_by_role("link").click()
+    page.get_by_role("button", name="Enregistrer et marquer comme vérifiée aujourd'hui").click()
+    expect(page).to_have_url(re.compile(r"/a-verifier/\?departement=38&reseau=&motif=$"))
+    expect(page.locator(".messagelist")).to_contain_text("est enregistrée et vérifiée aujourd'hui")
+    expect(
+        page.get_by_role("row").filter(has_text="Centre d'information et d'orientation (CIO) - Vienne")
+    ).to_have_count(0)
+    point = ReceptionPoint.objects.get(dila_id=DILA_CIO)
+    assert (point.last_verified_on, point.last_verified_by) == (timezone.localdate(), editor)

@@ -339,3 +339,15 @@ def test_the_command_refuses_a_bad_file_in_french(tmp_path):
         match="Fichier refusé, rien n'est enregistré :\nFiche n° 1 du fichier : ce n'est pas un objet JSON.",
     ):
         call_command("import_dila", str(bad))
+
+
+def test_a_site_joins_the_real_structure_competent_for_its_commune():
+    """A Mission Locale site of the source joins the (real) Mission Locale whose area holds its commune;
+    a demo structure never takes in a real record (reloading the demo data would delete it)."""
+    demo = StructureFactory(network_slug="mission-locale", name="Mission Locale de démonstration", is_demo=True)
+    demo.competence_departments.set(["42"])
+    real = StructureFactory(network_slug="mission-locale", name="Mission Locale Loire Sud")
+    real.competence_departments.set(["42"])
+    imported()
+    site = point(ML)
+    assert (site.structure, site.kind) == (real, PointKind.BRANCH)
