@@ -129,10 +129,15 @@ def test_on_a_phone_the_results_come_first_and_the_map_is_one_tap_away(live_serv
     expect(title).to_be_focused()
     # The popup's way back also closes the map on a phone.
     page.get_by_role("button", name="Voir sur la carte").first.click()
+    expect(pin(page, 1)).to_be_visible()
+    page.wait_for_load_state("networkidle")
     # Pins close together may overlap on a small map: the keyboard opens the one wanted.
     pin(page, 1).focus()
     page.keyboard.press("Enter")
-    page.locator(".leaflet-popup-content").get_by_role("link", name="Voir le n° 1 dans la liste").click()
+    back_to_list = page.locator(".leaflet-popup-content").get_by_role("link", name="Voir le n° 1 dans la liste")
+    expect(back_to_list).to_be_visible()
+    page.wait_for_load_state("networkidle")  # the popup has opened, the map has moved to show it
+    back_to_list.click()
     expect(carte).to_be_hidden()
     expect(page.locator("#resultats .results__list > li").first.locator(".result__title a")).to_be_focused()
     page.wait_for_load_state("networkidle")
