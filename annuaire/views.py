@@ -1,6 +1,7 @@
-from functools import wraps
+from functools import partial, wraps
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,7 @@ from annuaire.search import distance_label, run_search, to_rows
 from annuaire.structured_data import point_json_ld, qr_code_svg
 from structures.enums import CommuneKind
 from structures.models import Commune, Department, ErrorReport, Network, ReceptionPoint, Structure
+from structures.notifications import notify_new_report
 from structures.validators import is_insee_code
 
 NEARBY_KM = 20
@@ -214,15 +216,19 @@ def report_error(request, slug):
             )
         if form.is_valid():
             if rate_limited(request):
-                return render(request, "annuaire/report_error.html", {"point": point, "limited": True}, status=429)
+                # Not sent: the typed text stays in a new form, to send again later.
+                form = ErrorReportForm(initial={"message": form.cleaned_data["message"]})
+                context = {"point": point, "form": form, "error_messages": [], "limited": True}
+                return render(request, "annuaire/report_error.html", context, status=429)
             if not form.is_spam:
-                ErrorReport.objects.create(point=point, message=form.cleaned_data["message"])
+                report = ErrorReport.objects.create(point=point, message=form.cleaned_data["message"])
+                transaction.on_commit(partial(notify_new_report, report))
             return redirect("annuaire:report-error-thanks", slug=point.slug)
         status = 400
     else:
         form, status = ErrorReportForm(), 200
     error_messages = [message for messages in form.errors.values() for message in messages]
-    context = {"point": point, "form": form, "error_messages": error_messages}
+    context = {"point": point, "form": form, "error_messages": error_messages, "limited": False}
     return render(request, "annuaire/report_error.html", context, status=status)
 
 

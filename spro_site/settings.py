@@ -226,8 +226,30 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="WARNING")},
 }
 
-# Public address of the site, for links written outside a request (files exported by a command).
+# Public address of the site, for links written outside a request (files exported by a command,
+# e-mails of error reports).
 SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000")
+
+# --- E-mail (error reports to the staff: structures/notifications.py) ---------------------------
+# Without EMAIL_HOST the e-mails are written to the console (the server's log): nothing is sent.
+mail_host = env_str("EMAIL_HOST", default="")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": mail_host,
+            "port": env_int("EMAIL_PORT", default=587),
+            "username": env_str("EMAIL_HOST_USER", default=""),
+            "password": env_str("EMAIL_HOST_PASSWORD", default=""),
+            "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+            "timeout": 10,
+        },
+    }
+    if mail_host
+    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="Annuaire SPRO <ne-pas-repondre@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Open data API (/api/v1/) ---------------------------------------------------------------
 # Any origin may read the API from a browser; nothing else is allowed, and no cookie is involved.

@@ -410,19 +410,46 @@ class ClosureAdmin(SimpleHistoryAdmin):
 
 @admin.register(ErrorReport)
 class ErrorReportAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "point", "status", "message_start"]
+    list_display = ["created_at", "status", "point_link", "department", "message_start", "public_page"]
     list_filter = ["status", "point__commune__department", "point__structure__network"]
     search_fields = ["message", "point__name"]
-    list_select_related = ["point"]
+    list_select_related = ["point__commune"]
     raw_id_fields = ["point"]
-    readonly_fields = ["point", "message", "created_at"]
-    actions = ["mark_handled"]
+    readonly_fields = ["point_link", "public_page", "message", "created_at"]
+    fields = ["point_link", "public_page", "message", "created_at", "status"]
+    actions = ["mark_in_progress", "mark_handled"]
 
     @admin.display(description="message")
     def message_start(self, report):
         return report.message[:80]
 
+    @admin.display(description="lieu d'accueil", ordering="point__name")
+    def point_link(self, report):
+        url = reverse("admin:structures_receptionpoint_change", args=[report.point_id])
+        return format_html('<a href="{}">{}</a>', url, report.point.name)
+
+    @admin.display(description="département", ordering="point__commune__department")
+    def department(self, report):
+        return report.point.commune.department_id
+
+    @admin.display(description="fiche publique")
+    def public_page(self, report):
+        return format_html(
+            '<a href="{}">Voir la fiche publique<span class="visually-hidden"> de {}</span></a>',
+            report.point.get_absolute_url(),
+            report.point.name,
+        )
+
+    def _mark(self, request, queryset, status, label):
+        updated = queryset.update(status=status)
+        self.message_user(
+            request, f"{updated} {plural_fr(updated, 'signalement marqué', 'signalements marqués')} « {label} »."
+        )
+
+    @admin.action(description="Marquer « en cours »")
+    def mark_in_progress(self, request, queryset):
+        self._mark(request, queryset, ErrorReport.Status.IN_PROGRESS, "en cours")
+
     @admin.action(description="Marquer comme traités")
     def mark_handled(self, request, queryset):
-        updated = queryset.update(status=ErrorReport.Status.HANDLED)
-        self.message_user(request, f"{updated} signalement(s) marqué(s) comme traité(s).")
+        self._mark(request, queryset, ErrorReport.Status.HANDLED, "traité")

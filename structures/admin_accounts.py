@@ -7,18 +7,33 @@ staff and superuser flags are read-only, and a superuser's account cannot be cha
 """
 
 from axes.models import AccessAttempt
+from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.db import models
 from django.shortcuts import render
 
+from structures.models import StaffProfile
 from structures.text import plural_fr
 
 ROLE_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
 
 
+class StaffProfileInline(admin.StackedInline):
+    """The departments whose error reports the account is told of, and how (structures/notifications.py)."""
+
+    model = StaffProfile
+    can_delete = False
+    verbose_name = verbose_name_plural = "Signalements d'erreur reçus par courriel"
+    fields = ["report_emails", "departments"]
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+
+
 class AccountAdmin(UserAdmin):
+    inlines = [StaffProfileInline]
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:

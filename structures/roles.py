@@ -33,6 +33,8 @@ PERMISSION_TABLE = {
     ("structures", "openinghours"): {ADMINISTRATORS: FULL_IO, EDITORS: FULL_IO, READERS: "view export"},
     ("structures", "closure"): {ADMINISTRATORS: ALL, EDITORS: ALL, READERS: "view"},
     ("structures", "errorreport"): {ADMINISTRATORS: "view change delete", EDITORS: "view change", READERS: "view"},
+    # Who is told of the reports of which departments: set with the accounts (structures/admin_accounts.py).
+    ("structures", "staffprofile"): {ADMINISTRATORS: "view add change delete"},
     ("structures", "network"): {ADMINISTRATORS: EDIT, EDITORS: "view", READERS: "view"},
     ("structures", "public"): {ADMINISTRATORS: EDIT, EDITORS: "view", READERS: "view"},
     ("structures", "servicelevel"): {ADMINISTRATORS: EDIT, EDITORS: "view", READERS: "view"},

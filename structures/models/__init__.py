@@ -7,7 +7,7 @@ Invariants that the database can hold are constraints in Meta; the others live i
 from structures.models.base import DataVersion, TimeStampedModel, Version, stale_q
 from structures.models.hours import Closure, OpeningHours
 from structures.models.point import ReceptionPoint, ReceptionPointQuerySet
-from structures.models.reports import ErrorReport
+from structures.models.reports import ErrorReport, StaffProfile
 from structures.models.structure import Structure, StructureQuerySet, effective, every_word
 from structures.models.territory import Commune, Department, Epci, FormerCommune
 from structures.models.vocabularies import Network, Public, ServiceLevel
@@ -26,6 +26,7 @@ __all__ = [
     "ReceptionPoint",
     "ReceptionPointQuerySet",
     "ServiceLevel",
+    "StaffProfile",
     "Structure",
     "StructureQuerySet",
     "TimeStampedModel",

@@ -1,5 +1,6 @@
-"""What the public reports about a reception point."""
+"""What the public reports about a reception point, and who on the Region's staff hears of it."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -10,7 +11,8 @@ class ErrorReport(models.Model):
     """
 
     class Status(models.TextChoices):
-        NEW = "new", "À traiter"
+        NEW = "new", "Nouveau"
+        IN_PROGRESS = "in_progress", "En cours"
         HANDLED = "handled", "Traité"
         DISMISSED = "dismissed", "Sans suite"
 
@@ -31,3 +33,33 @@ class ErrorReport(models.Model):
 
     def __str__(self):
         return f"Signalement sur {self.point} ({self.created_at:%d/%m/%Y})"
+
+
+class StaffProfile(models.Model):
+    """What a back-office account follows: the departments whose error reports it is told of, by e-mail."""
+
+    class ReportEmails(models.TextChoices):
+        IMMEDIATE = "immediate", "Un courriel à chaque signalement"
+        DAILY = "daily", "Un résumé par jour"
+        NONE = "none", "Aucun courriel"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="compte", on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    departments = models.ManyToManyField(
+        "structures.Department",
+        verbose_name="départements suivis",
+        related_name="followers",
+        blank=True,
+        help_text="Les signalements d'erreur sur les lieux de ces départements sont envoyés à l'adresse du compte.",
+    )
+    report_emails = models.CharField(
+        "courriels des signalements", max_length=20, choices=ReportEmails, default=ReportEmails.IMMEDIATE
+    )
+
+    class Meta:
+        verbose_name = "suivi des signalements"
+        verbose_name_plural = "suivi des signalements"
+
+    def __str__(self):
+        return f"Suivi des signalements de {self.user}"

@@ -74,9 +74,16 @@ def test_forms_sent_too_fast_or_too_late_are_refused(client, point, seconds_ago,
 def test_reports_are_rate_limited(client, point):
     for _ in range(REPORTS_PER_HOUR):
         assert post(client, point, message=MESSAGE).status_code == 302
-    response = post(client, point, message=MESSAGE)
+    typed = "Le numéro de téléphone ne répond plus depuis septembre."
+    response = post(client, point, message=typed)
     assert response.status_code == 429
-    assert "plusieurs signalements dans l'heure" in response.content.decode()
+    page = response.content.decode()
+    assert "Votre signalement n'a pas été envoyé" in page
+    assert "renvoyez-le dans une heure" in page
+    # What the person typed is not lost: it is in the form, with a new token to send it later.
+    assert response.context["form"]["message"].value() == typed
+    assert f">{typed}</textarea>" in page
+    assert response.context["form"]["jeton"].value()
     assert ErrorReport.objects.count() == REPORTS_PER_HOUR
 
 
@@ -107,4 +114,4 @@ def test_reports_are_listed_in_the_admin_with_their_point(admin_client, point):
     html = admin_client.get(reverse("admin:structures_errorreport_changelist")).content.decode()
     assert "CIO de Vienne" in html
     assert "Les horaires ont changé" in html
-    assert "À traiter" in html
+    assert "Nouveau" in html
