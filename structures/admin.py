@@ -30,7 +30,7 @@ from structures.admin_actions import (
 )
 from structures.admin_dila import dila_import_view
 from structures.admin_filters import CompletenessFilter, LabelFilter, PointVerificationFilter, StaleFilter
-from structures.admin_forms import OpeningHoursFormSet
+from structures.admin_forms import LabelledRowsFormSet, OpeningHoursFormSet
 from structures.admin_io import DirectoryImportExportMixin
 from structures.dashboard import verification_queue
 from structures.imports import OpeningHoursResource, ReceptionPointResource, StructureResource
@@ -126,7 +126,14 @@ class NetworkAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name", "slug"]
 
 
-class ReceptionPointInline(admin.TabularInline):
+class TabularInline(admin.TabularInline):
+    """Tables of rows whose fields and headers are all named (structures.admin_forms.LabelledRowsFormSet)."""
+
+    template = "admin/structures/edit_inline/tabular.html"
+    formset = LabelledRowsFormSet
+
+
+class ReceptionPointInline(TabularInline):
     model = ReceptionPoint
     fk_name = "structure"
     fields = ["name", "kind", "commune", "postal_code", "is_published", "last_verified_on"]
@@ -227,13 +234,13 @@ class StructureAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryImport
         return obj.network.circle
 
 
-class OpeningHoursInline(admin.TabularInline):
+class OpeningHoursInline(TabularInline):
     model = OpeningHours
     formset = OpeningHoursFormSet
     extra = 0
 
 
-class ClosureInline(admin.TabularInline):
+class ClosureInline(TabularInline):
     model = Closure
     extra = 0
 

@@ -6,7 +6,20 @@ from structures.enums import PointKind
 from structures.hours import overlap_message, overlapping_pairs
 
 
-class OpeningHoursFormSet(forms.BaseInlineFormSet):
+class LabelledRowsFormSet(forms.BaseInlineFormSet):
+    """A table of rows (a tabular inline) whose every field says which column and which row it is:
+    « Jour, ligne 2 », for screen readers, where the table shows the name once, in its header."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = f"ligne {index + 1}" if index is not None else "nouvelle ligne"
+        for field in form.fields.values():
+            widget = getattr(field.widget, "widget", field.widget)  # inside the admin's related-object wrapper
+            if not widget.is_hidden:
+                widget.attrs["aria-label"] = f"{field.label or 'Supprimer'}, {row}"
+
+
+class OpeningHoursFormSet(LabelledRowsFormSet):
     def clean(self):
         super().clean()
         slots = [

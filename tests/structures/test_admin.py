@@ -1,9 +1,11 @@
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
 from structures.models import Closure, Commune, OpeningHours, ReceptionPoint, Structure
-from tests.structures.factories import ClosureFactory, OpeningHoursFactory, ReceptionPointFactory
+from tests.structures.factories import ClosureFactory, OpeningHoursFactory, ReceptionPointFactory, bulk_points
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +161,13 @@ def test_slots_of_different_weeks_may_share_hours(admin_client, data):
     )
     assert response.status_code == 302
     assert ReceptionPoint.objects.get(slug="lieu-de-test-admin").opening_hours.count() == 2
+
+
+def test_counts_are_grouped_the_french_way(admin_client):
+    """« 1 001 lieux d'accueil », not « 1001 » (with a no-break space, as French typography has it)."""
+    bulk_points("groupes", [(45.75 + n / 10000, 4.85) for n in range(1001)])
+    changelist = admin_client.get(reverse("admin:structures_receptionpoint_changelist")).content.decode()
+    assert re.search(r"1\xa0001\s+lieux d&#x27;accueil", changelist)
+    dashboard = admin_client.get(reverse("admin-dashboard")).content.decode()
+    assert ">1\xa0001<" in dashboard
+    assert ">1001<" not in dashboard

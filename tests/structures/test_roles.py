@@ -141,6 +141,9 @@ def test_a_region_administrator_cannot_make_herself_superuser_or_give_roles(clie
         "is_superuser": "on",
         "groups": [Group.objects.get(name=ADMINISTRATORS).pk, Group.objects.get(name=EDITORS).pk],
         "user_permissions": [],
+        # The departments whose error reports the account follows (none here).
+        "staff_profile-TOTAL_FORMS": "0",
+        "staff_profile-INITIAL_FORMS": "0",
     }
     response = client.post(url, data)
     assert response.status_code == 302
