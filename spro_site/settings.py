@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    # Django's form widget templates, for FORM_RENDERER below.
+    "django.forms",
     "django_filters",
     "leaflet",
     "simple_history",
@@ -145,6 +147,8 @@ TEMPLATES = [
         },
     },
 ]
+# Form widgets render with the project's templates too (the back office's week of hours).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "spro_site.wsgi.application"
 
@@ -231,22 +235,23 @@ LOGGING = {
 SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- E-mail (error reports to the staff: structures/notifications.py) ---------------------------
-# Without EMAIL_HOST the e-mails are written to the console (the server's log): nothing is sent.
+# In development without EMAIL_HOST, the e-mails are written to the console; in production they go to
+# EMAIL_HOST, or else to the server's own mail service (localhost:25).
 mail_host = env_str("EMAIL_HOST", default="")
 MAILERS = {
-    "default": {
+    "default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if DEBUG and not mail_host
+    else {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
-            "host": mail_host,
-            "port": env_int("EMAIL_PORT", default=587),
+            "host": mail_host or "localhost",
+            "port": env_int("EMAIL_PORT", default=587 if mail_host else 25),
             "username": env_str("EMAIL_HOST_USER", default=""),
             "password": env_str("EMAIL_HOST_PASSWORD", default=""),
-            "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+            "use_tls": env_bool("EMAIL_USE_TLS", default=bool(mail_host)),
             "timeout": 10,
         },
     }
-    if mail_host
-    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="Annuaire SPRO <ne-pas-repondre@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

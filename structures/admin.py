@@ -9,7 +9,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -30,8 +30,9 @@ from structures.admin_actions import (
 )
 from structures.admin_dila import dila_import_view
 from structures.admin_filters import CompletenessFilter, LabelFilter, PointVerificationFilter, StaleFilter
-from structures.admin_forms import LabelledRowsFormSet, OpeningHoursFormSet
+from structures.admin_forms import LabelledRowsFormSet, ReceptionPointAdminForm
 from structures.admin_io import DirectoryImportExportMixin
+from structures.admin_week import preview, slot_rows
 from structures.dashboard import verification_queue
 from structures.imports import OpeningHoursResource, ReceptionPointResource, StructureResource
 from structures.models import (
@@ -234,12 +235,6 @@ class StructureAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryImport
         return obj.network.circle
 
 
-class OpeningHoursInline(TabularInline):
-    model = OpeningHours
-    formset = OpeningHoursFormSet
-    extra = 0
-
-
 class ClosureInline(TabularInline):
     model = Closure
     extra = 0
@@ -277,11 +272,18 @@ class ReceptionPointAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryI
         "source_changed_on",
         "source_change",
     ]
-    inlines = [OpeningHoursInline, ClosureInline]
+    form = ReceptionPointAdminForm
+    inlines = [ClosureInline]
 
     class Media:
         css = {"all": ["leaflet/leaflet.css", "css/basemap.css", "css/admin_map.css"]}
-        js = ["leaflet/leaflet.js", "vendor/topojson-client-3.1.0.min.js", "js/basemap.js", "js/admin_map.js"]
+        js = [
+            "leaflet/leaflet.js",
+            "vendor/topojson-client-3.1.0.min.js",
+            "js/basemap.js",
+            "js/admin_map.js",
+            "js/admin_week.js",
+        ]
 
     @admin.display(description="placer sur la carte")
     def position_map(self, point):
@@ -318,7 +320,33 @@ class ReceptionPointAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryI
             self.admin_site.admin_view(partial(dila_import_view, self)),
             name="structures_receptionpoint_dila_import",
         )
-        return [placing, queue, dila, *super().get_urls()]
+        hours_preview = path(
+            "apercu-horaires/",
+            self.admin_site.admin_view(self.hours_preview_view),
+            name="structures_receptionpoint_hours_preview",
+        )
+        return [placing, queue, dila, hours_preview, *super().get_urls()]
+
+    def hours_preview_view(self, request):
+        """The public text and the OpenStreetMap form of a week being edited (static/js/admin_week.js)."""
+        if not (self.has_change_permission(request) or self.has_add_permission(request)):
+            raise PermissionDenied
+        field = ReceptionPointAdminForm.base_fields["week"]
+        try:
+            slots = field.clean(field.widget.value_from_datadict(request.GET, None, "week"))
+        except ValidationError as error:
+            return JsonResponse({"errors": error.messages, "html": "", "osm": ""})
+        return JsonResponse({"errors": [], **preview(slots)})
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "week" in form.changed_data:
+            # The whole week is replaced: each removed and added slot has its version in the history.
+            point = form.instance
+            for slot in point.opening_hours.all():
+                slot.delete()
+            for slot in slot_rows(form.cleaned_data["week"], point):
+                slot.save()
 
     def placing_view(self, request):
         """For the placing map: the commune's reference point and the code of its outline on the
@@ -369,6 +397,7 @@ class ReceptionPointAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryI
             },
         ),
         ("Contact", {"fields": ["phone", "email"]}),
+        ("Horaires d'ouverture", {"fields": ["week"]}),
         (
             "Modalités d'accueil",
             {"fields": ["on_site", "by_phone", "by_video", "walk_in", "by_appointment", "appointment_details"]},

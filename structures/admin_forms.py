@@ -2,8 +2,8 @@
 
 from django import forms
 
+from structures.admin_week import RANGES_PER_DAY, WeekField, slots_of
 from structures.enums import PointKind
-from structures.hours import overlap_message, overlapping_pairs
 
 
 class LabelledRowsFormSet(forms.BaseInlineFormSet):
@@ -19,19 +19,21 @@ class LabelledRowsFormSet(forms.BaseInlineFormSet):
                 widget.attrs["aria-label"] = f"{field.label or 'Supprimer'}, {row}"
 
 
-class OpeningHoursFormSet(LabelledRowsFormSet):
+class ReceptionPointAdminForm(forms.ModelForm):
+    """The point's form, with its week of opening hours (structures/admin_week.py) in place of one row
+    per slot; ReceptionPointAdmin.save_related() writes the week."""
+
+    week = WeekField(label="Horaires de la semaine", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        slots = slots_of(self.instance)
+        self.initial["week"] = slots
+        per_day = max([RANGES_PER_DAY, *(sum(1 for slot in slots if slot[0] == day) + 1 for day in range(7))])
+        self.fields["week"].widget.ranges = per_day
+
     def clean(self):
-        super().clean()
-        slots = [
-            form.cleaned_data
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("opens")
-            and form.cleaned_data.get("closes")
-        ]  # fmt: skip
-        errors = []
-        keys = [(slot["weekday"], slot["recurrence"], slot["opens"], slot["closes"]) for slot in slots]
-        errors = [overlap_message(keys[i], keys[j]) for i, j in overlapping_pairs(keys)]
-        if self.instance.kind == PointKind.PERMANENCE and not slots:
-            errors.append("Une permanence doit avoir au moins un créneau : indiquez quand elle se tient.")
-        if errors:
-            raise forms.ValidationError(errors)
+        cleaned = super().clean()
+        if cleaned.get("kind") == PointKind.PERMANENCE and cleaned.get("week") == []:
+            self.add_error("week", "Une permanence doit avoir au moins un créneau : indiquez quand elle se tient.")
+        return cleaned

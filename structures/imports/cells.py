@@ -3,11 +3,10 @@ holds (French dates and booleans, decimal commas, « 9h30 ») and refuses the re
 message naming the value; each writes what it reads back unchanged."""
 
 import datetime
-import re
 
 from import_export.widgets import ManyToManyWidget, Widget
 
-from structures.hours.formats import clock
+from structures.hours.formats import clock, parse_time
 from structures.imports.files import header_key
 from structures.text import normalize
 
@@ -16,7 +15,6 @@ DATE_FORMAT = "%d/%m/%Y"
 YES, NO = "oui", "non"
 _TRUE = {"oui", "o", "vrai", "x", "1", "true", "yes", "y"}
 _FALSE = {"non", "n", "faux", "0", "false", "no", ""}
-_TIME = re.compile(r"^(\d{1,2})\s*(?:[:h]\s*(\d{2})?)?(?::\d{2})?$")
 
 
 def cell_text(value):
@@ -139,11 +137,9 @@ class TimeWidget(Widget):
         if isinstance(value, datetime.time):
             return value
         text = cell_text(value).lower()
-        match = _TIME.match(text)
-        if match:
-            hours, minutes = int(match[1]), int(match[2] or 0)
-            if hours < 24 and minutes < 60:
-                return datetime.time(hours, minutes)
+        parsed = parse_time(text)
+        if parsed is not None:
+            return parsed
         if not text:
             raise ValueError("L'heure manque : écrivez-la HH:MM, par exemple 09:00.")
         raise ValueError(f"« {text} » n'est pas une heure : écrivez-la HH:MM, par exemple 09:00 ou 13:30.")

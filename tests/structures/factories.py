@@ -173,3 +173,23 @@ def bulk_points(prefix, positions, commune_insee="69123", network="mission-local
     for point in points:
         point.sync_derived_fields(structure.name)
     return ReceptionPoint.objects.bulk_create(points)
+
+
+def week_fields(slots, name="week"):
+    """The fields of the back office's week of hours (structures/admin_week.py) for `slots`
+    (weekday, opens, closes[, weeks[, note]]), as a browser would post them: three ranges a day."""
+    data, used = {}, {}
+    for weekday, opens, closes, *rest in slots:
+        index = used.get(weekday, 0)
+        used[weekday] = index + 1
+        data[f"{name}_{weekday}_{index}_range"] = f"{opens} – {closes}"
+        data[f"{name}_{weekday}_{index}_weeks"] = rest[0] if rest else "weekly"
+        data[f"{name}_{weekday}_{index}_note"] = rest[1] if len(rest) > 1 else ""
+    for weekday in range(7):
+        for index in range(used.get(weekday, 0), max(3, used.get(weekday, 0) + 1)):
+            data[f"{name}_{weekday}_{index}_range"] = ""
+            data[f"{name}_{weekday}_{index}_weeks"] = "weekly"
+            data[f"{name}_{weekday}_{index}_note"] = ""
+        if weekday not in used:
+            data[f"{name}_{weekday}_closed"] = "on"
+    return data

@@ -5,7 +5,13 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from structures.models import Closure, Commune, OpeningHours, ReceptionPoint, Structure
-from tests.structures.factories import ClosureFactory, OpeningHoursFactory, ReceptionPointFactory, bulk_points
+from tests.structures.factories import (
+    ClosureFactory,
+    OpeningHoursFactory,
+    ReceptionPointFactory,
+    bulk_points,
+    week_fields,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +99,7 @@ def test_admin_shows_clean_errors_in_french(admin_client, data):
 
 
 def point_form(structure, kind="main", slots=()):
-    data = {
+    return {
         "structure": structure.pk,
         "name": "Lieu de test",
         "slug": "lieu-de-test-admin",
@@ -107,21 +113,10 @@ def point_form(structure, kind="main", slots=()):
         "accessibility": "unknown",
         "on_site": "on",
         "walk_in": "on",
-        "opening_hours-TOTAL_FORMS": str(len(slots)),
-        "opening_hours-INITIAL_FORMS": "0",
         "closures-TOTAL_FORMS": "0",
         "closures-INITIAL_FORMS": "0",
+        **week_fields(slots),
     }
-    for index, (weekday, opens, closes, recurrence) in enumerate(slots):
-        data.update(
-            {
-                f"opening_hours-{index}-weekday": weekday,
-                f"opening_hours-{index}-opens": opens,
-                f"opening_hours-{index}-closes": closes,
-                f"opening_hours-{index}-recurrence": recurrence,
-            }
-        )
-    return data
 
 
 @pytest.mark.parametrize(
@@ -141,7 +136,7 @@ def point_form(structure, kind="main", slots=()):
         (
             "main",
             [(1, "17:00", "09:00", "weekly")],
-            "L&#x27;heure de fermeture doit être après l&#x27;heure d&#x27;ouverture.",
+            "Mardi, plage 1 : l&#x27;heure d&#x27;ouverture doit précéder l&#x27;heure de fermeture.",
         ),
     ],
 )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from structures.imports import OpeningHoursResource
 from structures.imports.files import SpreadsheetCSV
 from structures.models import OpeningHours
-from tests.structures.factories import ReceptionPointFactory
+from tests.structures.factories import ReceptionPointFactory, week_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -41,28 +41,17 @@ def through_the_form(client, point, slots):
         {
             "structure": point.structure_id,
             "commune": point.commune_id,
-            "opening_hours-TOTAL_FORMS": str(len(slots)),
-            "opening_hours-INITIAL_FORMS": "0",
             "closures-TOTAL_FORMS": "0",
             "closures-INITIAL_FORMS": "0",
+            **week_fields([(weekday, opens, closes, weeks) for weekday, weeks, opens, closes in slots]),
         }
     )
     for boolean in ("walk_in", "by_appointment", "on_site", "is_published"):
         data[boolean] = "on" if getattr(point, boolean) else ""
-    for index, (weekday, weeks, opens, closes) in enumerate(slots):
-        data.update(
-            {
-                f"opening_hours-{index}-weekday": str(weekday),
-                f"opening_hours-{index}-recurrence": weeks,
-                f"opening_hours-{index}-opens": opens,
-                f"opening_hours-{index}-closes": closes,
-                f"opening_hours-{index}-note": "",
-            }
-        )
     response = client.post(url, data)
     if response.status_code == 302:
         return False
-    errors = " ".join(str(error) for error in response.context["inline_admin_formsets"][0].formset.non_form_errors())
+    errors = " ".join(response.context["adminform"].form.errors["week"])
     assert "se chevauchent" in errors, errors
     return True
 
