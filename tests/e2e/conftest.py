@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import Group, User
 
+from structures.roles import EDITORS
 from tests.conftest import CHROMIUM_PATH
 
 # Playwright's sync API runs an event loop in the test thread; the ORM is used from that thread
@@ -68,3 +70,22 @@ def axe_violations(page):
         return results.violations_count, results.generate_report()
 
     return run
+
+
+STAFF_PASSWORD = "un-mot-de-passe-solide-2026"
+
+
+@pytest.fixture
+def editor():
+    """A Region editor's account (« redactrice »); log_in() opens her session."""
+    user = User.objects.create_user("redactrice", password=STAFF_PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS))
+    return user
+
+
+def log_in(page, live_server):
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Nom d’utilisateur").fill("redactrice")
+    page.get_by_label("Mot de passe").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Connexion").click()

@@ -1,14 +1,11 @@
 """The back office's pages staff use all day, audited with axe in Chromium: no violation."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 
-from structures.roles import EDITORS
-from tests.e2e.conftest import DESKTOP
+from tests.e2e.conftest import log_in
 from tests.structures.factories import ClosureFactory, OpeningHoursFactory, ReceptionPointFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data")]
-PASSWORD = "un-mot-de-passe-solide-2026"
 
 
 @pytest.fixture
@@ -17,18 +14,6 @@ def point():
     OpeningHoursFactory(point=point)
     ClosureFactory(point=point)
     return point
-
-
-@pytest.fixture
-def editor(live_server, page):
-    user = User.objects.create_user("redactrice", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
-    page.set_viewport_size(DESKTOP)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Nom d’utilisateur").fill("redactrice")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-    return user
 
 
 PAGES = {
@@ -48,6 +33,7 @@ PAGES = {
 
 @pytest.mark.parametrize("name", PAGES)
 def test_every_admin_page_staff_use_is_accessible(live_server, page, editor, point, axe_violations, name):
+    log_in(page, live_server)
     response = page.goto(live_server.url + PAGES[name](point))
     assert response.status == 200
     count, report = axe_violations()

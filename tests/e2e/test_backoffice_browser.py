@@ -4,27 +4,18 @@ import re
 from datetime import date, time
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from structures import text
-from structures.models import OpeningHours, ReceptionPoint
-from structures.roles import EDITORS
-from tests.e2e.conftest import DESKTOP
+from structures.models import OpeningHours, ReceptionPoint, StaffProfile
+from tests.e2e.conftest import DESKTOP, log_in
 from tests.structures.factories import ReceptionPointFactory
 from tests.structures.test_dila_import import CIO as DILA_CIO
 from tests.structures.test_dila_import import FILE as DILA_FILE
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data")]
-PASSWORD = "un-mot-de-passe-solide-2026"
-
-
-@pytest.fixture
-def editor():
-    user = User.objects.create_user("redactrice", password=PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
-    return user
 
 
 @pytest.fixture
@@ -34,14 +25,6 @@ def point():
     )
     OpeningHours.objects.create(point=point, weekday=1, opens=time(9), closes=time(12))
     return point
-
-
-def log_in(page, live_server):
-    page.set_viewport_size(DESKTOP)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Nom d’utilisateur").fill("redactrice")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
 
 
 def test_an_editor_updates_a_point_and_the_public_page_shows_it(live_server, page, editor, point, screenshot):
@@ -300,3 +283,20 @@ def test_the_week_of_hours_works_without_javascript(live_server, browser, editor
         (3, time(14)),
     ]
     context.close()
+
+
+def test_a_report_from_the_public_reaches_the_staff_of_its_department(live_server, page, editor, point):
+    editor.email = "redactrice@region.example"
+    editor.save()
+    StaffProfile.objects.create(user=editor).departments.set(["38"])
+    page.goto(f"{live_server.url}{point.get_absolute_url()}signaler/")
+    page.get_by_label("Qu'est-ce qui est inexact ou manque sur cette fiche ?").fill(
+        "Le numéro de téléphone ne répond plus depuis septembre."
+    )
+    page.wait_for_timeout(3200)  # a form sent within 3 seconds is a robot's
+    page.get_by_role("button", name="Envoyer le signalement").click()
+    expect(page.get_by_text("Merci, votre signalement a été transmis")).to_be_visible()
+    [sent] = mail.outbox
+    assert sent.to == ["redactrice@region.example"]
+    assert sent.subject == "Signalement d'erreur : CIO de Vienne"
+    assert "« Le numéro de téléphone ne répond plus depuis septembre. »" in sent.body
