@@ -7,15 +7,20 @@ transaction that is rolled back if anything fails (for instance if the data chan
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.text import slugify
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 from import_export.results import RowResult
 
 from structures.imports import FORMATS
+from structures.imports.columns import describe, template_dataset
+from structures.imports.files import SpreadsheetCSV, SpreadsheetXLSX
 from structures.imports.limits import FileProblem, ImportFileStorage, check_size
 from structures.text import plural_fr
+
+TEMPLATE_FORMATS = {"csv": "CSV", "xlsx": "XLSX"}
 
 
 class LimitedImportForm(ImportForm):
@@ -46,6 +51,40 @@ class DirectoryImportExportMixin(ImportExportMixin):
             name = getattr(import_file, "tmp_storage_name", None)
             if name:
                 ImportFileStorage(name=name).remove()
+        return response
+
+    def get_import_context_data(self, **kwargs):
+        """The columns of the file, with their meaning, whether they are required, their allowed values
+        and an example, generated from the import definitions; the template files to download."""
+        resource_class = self.get_import_resource_classes(kwargs.get("request"))[0]
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return {
+            **super().get_import_context_data(**kwargs),
+            "columns": describe(resource_class),
+            "template_urls": [
+                (label, reverse(f"admin:{info[0]}_{info[1]}_import_template", args=[extension]))
+                for extension, label in TEMPLATE_FORMATS.items()
+            ],
+        }
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        template = path(
+            "import/modele.<str:extension>",
+            self.admin_site.admin_view(self.import_template_view),
+            name=f"{info[0]}_{info[1]}_import_template",
+        )
+        return [template, *super().get_urls()]
+
+    def import_template_view(self, request, extension):
+        """A file to fill in: the columns' names and one example row."""
+        if not self.has_import_permission(request) or extension not in TEMPLATE_FORMATS:
+            raise Http404("Ce modèle de fichier n'existe pas.")
+        file_format = {"csv": SpreadsheetCSV, "xlsx": SpreadsheetXLSX}[extension]()
+        dataset = template_dataset(self.get_import_resource_classes(request)[0])
+        response = HttpResponse(file_format.export_data(dataset), content_type=file_format.get_content_type())
+        name = slugify(self.model._meta.verbose_name_plural)
+        response["Content-Disposition"] = f'attachment; filename="modele-import-{name}.{extension}"'
         return response
 
     def get_import_data_kwargs(self, **kwargs):

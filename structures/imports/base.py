@@ -20,8 +20,12 @@ from structures.imports.files import header_key
 from structures.imports.limits import Deadline, FileProblem
 
 
-def column(attribute, name, widget=None, **kwargs):
-    return Field(attribute=attribute, column_name=name, widget=widget or TextWidget(), **kwargs)
+def column(attribute, name, widget=None, meaning="", example="", **kwargs):
+    """A column of the files; `meaning` (else the model field's French name) and `example` are shown
+    on the import page and in the template file (structures/imports/columns.py)."""
+    field = Field(attribute=attribute, column_name=name, widget=widget or TextWidget(), **kwargs)
+    field.meaning, field.example = meaning, example
+    return field
 
 
 def default_of(model, attribute):
@@ -71,6 +75,7 @@ class DirectoryResource(resources.ModelResource):
                 field.widget.forget()
         self.ignored_columns = []
         self.row_problems = {}
+        self.skipped_lines = 0
         self.deadline = Deadline()
         try:
             self.check_file(dataset)
@@ -94,7 +99,10 @@ class DirectoryResource(resources.ModelResource):
         if repeated:
             raise FileProblem(f"Colonnes en double : {', '.join(f'« {name} »' for name in repeated)}.")
         dataset.headers = headers
+        # Title rows above the column names (structures/imports/files.py): lines are counted in the file.
+        self.skipped_lines = getattr(dataset, "skipped_lines", 0)
         known = set(self.column_names())
+        self.check_header_below(dataset, headers, known)
         self.ignored_columns = [header or "(sans nom)" for header in headers if header not in known]
         missing = [name for name in self.required_columns if name not in headers]
         if missing:
@@ -111,11 +119,33 @@ class DirectoryResource(resources.ModelResource):
                 self.add_row_problem(
                     index,
                     self.key_columns[0],
-                    f"« {self.describe_key(row)} » figure déjà ligne {first_line[key] + 1} du fichier.",
+                    f"« {self.describe_key(row)} » figure déjà ligne {first_line[key] + 1 + self.skipped_lines} du fichier.",
                 )
             else:
                 first_line[key] = index
         self.check_rows(dataset)
+
+    def check_header_below(self, dataset, headers, known):
+        """Column names on the row under the names (a title cell merged over several columns, with the
+        real names below it) would leave those columns unread: the file is refused, saying why."""
+        if not len(dataset):
+            return
+        below = [
+            (header_key(cell), header or "(vide)")
+            for cell, header in zip(dataset[0], headers, strict=False)
+            # A known name under an empty or unknown header: a value equal to a name under its own
+            # column (« commune » as a precision) is a value.
+            if header_key(cell) in known and header_key(cell) not in headers and header not in known
+        ]
+        if below:
+            line = self.skipped_lines + 2
+            names = ", ".join(f"« {name} »" for name, _ in below)
+            above = ", ".join(sorted({f"« {header} »" for _, header in below}))
+            raise FileProblem(
+                f"La ligne {line} contient des noms de colonnes ({names}) sous d'autres en-têtes ({above}) : "
+                "sans doute une cellule fusionnée sur plusieurs colonnes. Gardez une seule ligne de noms de "
+                "colonnes, un nom par colonne, sans cellule fusionnée."
+            )
 
     def row_key(self, row):
         values = tuple(str(row.get(name) or "").strip() for name in self.key_columns)
@@ -206,13 +236,15 @@ class DirectoryResource(resources.ModelResource):
     def problems(self, result):
         """Every reason the file or its rows were refused, in French, in line order."""
         columns = {field.attribute: field.column_name for field in self.fields.values()}
+        offset = 1 + getattr(self, "skipped_lines", 0)
         found = [Problem(None, None, str(error.error)) for error in result.base_errors]
         for row in result.invalid_rows:
             for attribute, messages in row.error_dict.items():
                 column_name = None if attribute == NON_FIELD_ERRORS else columns.get(attribute, attribute)
-                found.extend(Problem(row.number + 1, column_name, message) for message in messages)
+                found.extend(Problem(row.number + offset, column_name, message) for message in messages)
         for row in result.error_rows:
             found.extend(
-                Problem(row.number + 1, None, f"enregistrement impossible ({error.error}).") for error in row.errors
+                Problem(row.number + offset, None, f"enregistrement impossible ({error.error}).")
+                for error in row.errors
             )
         return sorted(found, key=lambda problem: (problem.line or 0, problem.column or ""))

@@ -11,6 +11,8 @@ from structures.imports.files import header_key
 from structures.text import normalize
 
 LIST_SEPARATOR = ","
+# Up to this many allowed values are listed on the import page; beyond, they are described.
+MAX_LISTED = 20
 DATE_FORMAT = "%d/%m/%Y"
 YES, NO = "oui", "non"
 _TRUE = {"oui", "o", "vrai", "x", "1", "true", "yes", "y"}
@@ -27,6 +29,10 @@ def cell_text(value):
 
 
 class TextWidget(Widget):
+    # What the import page says of the column's values, and an example (structures/imports/columns.py).
+    values = "texte"
+    example = ""
+
     def clean(self, value, row=None, **kwargs):
         return cell_text(value)
 
@@ -36,6 +42,10 @@ class TextWidget(Widget):
 
 class CodeWidget(TextWidget):
     """Postal and INSEE codes: a spreadsheet that took « 01000 » for a number gives 1000 back."""
+
+    @property
+    def values(self):
+        return f"{self.length} chiffres"
 
     def __init__(self, length=5, **kwargs):
         self.length = length
@@ -49,12 +59,18 @@ class CodeWidget(TextWidget):
 class PhoneWidget(TextWidget):
     """A number typed in a spreadsheet loses its leading zero (472000000): it is put back."""
 
+    values = "numéro de téléphone français"
+    example = "04 72 00 00 00"
+
     def clean(self, value, row=None, **kwargs):
         text = cell_text(value)
         return "0" + text if text.isdigit() and len(text) == 9 else text
 
 
 class BooleanWidget(Widget):
+    values = "oui ou non"
+    example = YES
+
     def __init__(self, blank=None, **kwargs):
         self.blank = blank
         super().__init__(**kwargs)
@@ -77,6 +93,14 @@ class BooleanWidget(Widget):
 
 class ChoiceWidget(Widget):
     """A controlled value, written as its French label; the stored code is accepted too."""
+
+    @property
+    def values(self):
+        return " ; ".join(f"« {label} »" for label in self.choices.labels)
+
+    @property
+    def example(self):
+        return self.choices(self.default).label if self.default is not None else self.choices.labels[0]
 
     def __init__(self, choices, default=None, **kwargs):
         self.choices = choices
@@ -106,11 +130,17 @@ class ChoiceWidget(Widget):
 class WeekdayWidget(ChoiceWidget):
     """Days written in lower case (« lundi »), as in a sentence."""
 
+    values = "lundi … dimanche"
+    example = "mardi"
+
     def render(self, value, obj=None, **kwargs):
         return super().render(value).lower()
 
 
 class DateWidget(Widget):
+    values = "date JJ/MM/AAAA"
+    example = "15/03/2026"
+
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, datetime.datetime):
             return value.date()
@@ -131,6 +161,9 @@ class DateWidget(Widget):
 
 
 class TimeWidget(Widget):
+    values = "heure HH:MM (« 9h30 » accepté)"
+    example = "09:00"
+
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, datetime.datetime):
             return value.time()
@@ -151,6 +184,9 @@ class TimeWidget(Widget):
 class DecimalDegreesWidget(Widget):
     """Latitude or longitude; a French decimal comma is accepted. Blank means « unknown »."""
 
+    values = "degrés décimaux (virgule ou point)"
+    example = ""
+
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value)
@@ -169,6 +205,21 @@ class DecimalDegreesWidget(Widget):
 class LookupWidget(Widget):
     """A related record named by a stable key (a slug, a code), looked up once per import.
     `unknown` and `missing` are the French phrases said of a bad or an empty cell."""
+
+    @property
+    def values(self):
+        """The identifiers allowed: listed when there are few (networks, publics…), else described."""
+        keys = list(self.model.objects.values_list(self.key, flat=True).order_by(self.key)[: MAX_LISTED + 1])
+        if len(keys) <= MAX_LISTED:
+            return ", ".join(str(key) for key in keys)
+        return (
+            f"identifiant ({self.model._meta.get_field(self.key).verbose_name}) d'un(e) {self.model._meta.verbose_name}"
+        )
+
+    @property
+    def example(self):
+        key = self.model.objects.values_list(self.key, flat=True).order_by(self.key).first()
+        return "" if key is None else str(key)
 
     def __init__(self, model, key, unknown, missing=None, queryset=None, **kwargs):
         self.model, self.key, self.unknown, self.missing = model, key, unknown, missing
@@ -207,6 +258,10 @@ class LookupListWidget(LookupWidget, ManyToManyWidget):
     """Several keys in one cell, separated by commas; written sorted so exports are stable.
     (A ManyToManyWidget, so that import-export saves it after the record and compares it.)"""
 
+    @property
+    def values(self):
+        return f"une ou plusieurs valeurs, séparées par des virgules : {super().values}"
+
     def __init__(self, model, key, unknown, **kwargs):
         LookupWidget.__init__(self, model, key, unknown, **kwargs)
 
@@ -228,6 +283,9 @@ class LookupListWidget(LookupWidget, ManyToManyWidget):
 
 class CommuneWidget(LookupWidget):
     """The commune by INSEE code; without one, by its name and the row's postal code."""
+
+    values = "code INSEE d'une commune de la région (sans lui, la commune est cherchée par son nom)"
+    example = "42218"
 
     def __init__(self, model, **kwargs):
         super().__init__(model, "insee_code", "Code INSEE inconnu dans la région", **kwargs)

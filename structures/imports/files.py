@@ -6,8 +6,10 @@ Every reader below accepts what such a file holds and refuses the rest with a Fr
 naming the value; every writer produces what the matching reader reads back unchanged.
 """
 
+import codecs
 import csv
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -24,6 +26,8 @@ _DELIMITERS = [";", ",", "\t"]
 _FORMULA_STARTS = ("=", "+", "-", "@")
 # An XLSX is a zip archive: what it holds once unpacked may be this many times the file size limit.
 XLSX_UNPACKED_RATIO = 10
+# Where the row of column names is looked for (title rows above it are skipped).
+HEADER_SEARCH_ROWS = 10
 
 
 def header_key(text):
@@ -34,17 +38,33 @@ def header_key(text):
 
 
 def decode(data):
-    """Bytes of a CSV file → text: UTF-8 (with or without BOM), else Windows-1252 / Latin-1."""
+    """Bytes of a CSV file → text: UTF-16 (Excel's « Texte Unicode », with or without its mark), UTF-8
+    (with or without BOM), else Windows-1252 / Latin-1 (a UTF-8 mark on such a file is dropped)."""
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    if b"\x00" in data[:1000]:
+        # No mark: the zero bytes of ASCII letters say which half comes first.
+        return data.decode("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be", errors="replace")
+    body = data.removeprefix(codecs.BOM_UTF8)
     try:
-        return data.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252")
+        return body.decode("cp1252")
     except UnicodeDecodeError:
-        return data.decode("latin-1")
+        return body.decode("latin-1")
+
+
+def header_row(rows):
+    """The index of the row of column names among a file's first rows: a title above them (« Liste
+    des lieux — mars 2026 ») fills a cell or two, the names fill most of the row."""
+    first = rows[:HEADER_SEARCH_ROWS]
+    counts = [sum(1 for cell in row if str(cell if cell is not None else "").strip()) for row in first]
+    widest = max(counts, default=0)
+    return next((index for index, count in enumerate(counts) if count and count * 2 > widest), 0)
 
 
 def neutralise(cell):
@@ -76,8 +96,9 @@ class SpreadsheetCSV(base_formats.CSV):
     def create_dataset(self, in_stream, **kwargs):
         check_size(len(in_stream))
         text = decode(in_stream)
-        first_line = text.split("\n", 1)[0]
-        delimiter = max(_DELIMITERS, key=first_line.count)
+        # The separator that splits the fullest of the first lines (a title line above may have none).
+        first_lines = text.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
+        delimiter = max(_DELIMITERS, key=lambda candidate: max(line.count(candidate) for line in first_lines))
         rows = []
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             check_width(len(row))
@@ -90,12 +111,14 @@ class SpreadsheetCSV(base_formats.CSV):
         while rows and not any(cell.strip() for cell in rows[-1]):
             rows.pop()
         dataset = tablib.Dataset()
+        dataset.skipped_lines = 0
         if not rows:
             return dataset
-        headers = rows[0]
+        skipped = dataset.skipped_lines = header_row(rows)
+        headers = rows[skipped]
         width = len(headers)
         dataset.headers = headers
-        for line, row in enumerate(rows[1:], start=2):
+        for line, row in enumerate(rows[skipped + 1 :], start=skipped + 2):
             if len(row) > width:
                 if any(cell.strip() for cell in row[width:]):
                     raise FileProblem(
@@ -133,7 +156,14 @@ class SpreadsheetXLSX(base_formats.XLSX):
             )
         book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
         try:
-            sheet = book.active
+            filled = [sheet for sheet in book.worksheets if self._has_cells(sheet)]
+            if len(filled) > 1:
+                names = ", ".join(f"« {sheet.title} »" for sheet in filled)
+                raise FileProblem(
+                    f"Ce classeur a plusieurs feuilles remplies ({names}) : importez-en une seule par fichier "
+                    "(enregistrez chaque feuille dans son propre classeur, ou supprimez celles à ne pas importer)."
+                )
+            sheet = filled[0] if filled else book.active
             # Read the cells present, not the size the file claims (« A1:XFD1048576 »).
             sheet.reset_dimensions()
             return self._read_rows(sheet.iter_rows(values_only=True))
@@ -141,8 +171,23 @@ class SpreadsheetXLSX(base_formats.XLSX):
             book.close()
 
     @staticmethod
+    def _has_cells(sheet):
+        sheet.reset_dimensions()
+        for index, row in enumerate(sheet.iter_rows(values_only=True)):
+            if any(value not in (None, "") for value in row):
+                return True
+            if index > HEADER_SEARCH_ROWS:
+                return False
+        return False
+
+    @staticmethod
     def _read_rows(rows):
         dataset = tablib.Dataset()
+        rows = iter(rows)
+        # The first rows, to find the row of column names under any title.
+        first = [row for _, row in zip(range(HEADER_SEARCH_ROWS), rows, strict=False)]
+        skipped = dataset.skipped_lines = header_row(first)
+        rows = itertools.chain(first[skipped:], rows)
         headers = None
         for index, row in enumerate(rows):
             check_width(len(row))

@@ -48,9 +48,9 @@ class OpeningHoursResource(DirectoryResource):
     )
     jour = column("weekday", "jour", WeekdayWidget(Weekday))
     ouverture = column("opens", "ouverture", TimeWidget())
-    fermeture = column("closes", "fermeture", TimeWidget())
+    fermeture = column("closes", "fermeture", TimeWidget(), example="12:00")
     semaines = column("recurrence", "semaines", ChoiceWidget(Recurrence, Recurrence.WEEKLY))
-    precision = column("note", "precision")
+    precision = column("note", "precision", example="sur rendez-vous")
 
     required_columns = ("lieu", "jour", "ouverture", "fermeture")
     key_columns = ("lieu", "jour", "semaines", "ouverture")

@@ -27,18 +27,18 @@ from structures.models import (
 
 
 class StructureResource(DirectoryResource):
-    identifiant = column("slug", "identifiant")
-    nom = column("name", "nom")
+    identifiant = column("slug", "identifiant", example="cio-de-vienne")
+    nom = column("name", "nom", example="CIO de Vienne")
     reseau = column(
         "network",
         "reseau",
         LookupWidget(Network, "slug", "Réseau inconnu", "Indiquez le réseau (par exemple mission-locale)."),
     )
-    description = column("description", "description")
+    description = column("description", "description", example="Information et conseil en orientation, gratuits.")
     siret = column("siret", "siret", CodeWidget(14))
-    site_internet = column("website", "site_internet")
+    site_internet = column("website", "site_internet", example="https://www.exemple.fr")
     telephone = column("phone", "telephone", PhoneWidget())
-    courriel = column("email", "courriel")
+    courriel = column("email", "courriel", example="contact@exemple.fr")
     niveaux = column("levels", "niveaux", LookupListWidget(ServiceLevel, "slug", "Niveau de service inconnu"))
     publics = column("publics", "publics", LookupListWidget(Public, "slug", "Public inconnu"))
     departements_competence = column(
@@ -65,7 +65,7 @@ class StructureResource(DirectoryResource):
     statut = column("status", "statut", ChoiceWidget(PublicationStatus, default_of(Structure, "status")))
     derniere_verification = column("last_verified_on", "derniere_verification", DateWidget())
     demo = column("is_demo", "demo", BooleanWidget(blank=False))
-    source = column("source", "source")
+    source = column("source", "source", example="Fiche transmise par le réseau en mars 2026")
     date_source = column("source_date", "date_source", DateWidget())
 
     required_columns = ("identifiant", "nom", "reseau")
@@ -115,42 +115,44 @@ class StructureResource(DirectoryResource):
 
 
 class ReceptionPointResource(DirectoryResource):
-    identifiant = column("slug", "identifiant")
+    identifiant = column("slug", "identifiant", example="cio-de-vienne")
     structure = column(
         "structure",
         "structure",
         LookupWidget(Structure, "slug", "Structure inconnue", "Indiquez la structure (son identifiant)."),
     )
-    nom = column("name", "nom")
+    nom = column("name", "nom", example="CIO de Vienne")
     type = column("kind", "type", ChoiceWidget(PointKind, PointKind.MAIN))
     structure_hote = column(
         "host_structure", "structure_hote", LookupWidget(Structure, "slug", "Structure d'accueil inconnue")
     )
-    lieu_hote = column("host_name", "lieu_hote")
-    adresse = column("address", "adresse")
-    complement_adresse = column("address_complement", "complement_adresse")
-    code_postal = column("postal_code", "code_postal", CodeWidget(5))
-    commune_insee = column("commune", "commune_insee", CommuneWidget(Commune))
-    commune = column("commune__name", "commune", readonly=True)
-    latitude = column("latitude", "latitude", DecimalDegreesWidget())
-    longitude = column("longitude", "longitude", DecimalDegreesWidget())
+    lieu_hote = column("host_name", "lieu_hote", example="Mairie")
+    adresse = column("address", "adresse", example="12 rue de la République")
+    complement_adresse = column("address_complement", "complement_adresse", example="2e étage")
+    code_postal = column("postal_code", "code_postal", CodeWidget(5), example="38200")
+    commune_insee = column("commune", "commune_insee", CommuneWidget(Commune), example="38544")
+    commune = column("commune__name", "commune", readonly=True, example="Vienne")
+    latitude = column("latitude", "latitude", DecimalDegreesWidget(), example="45,5241")
+    longitude = column("longitude", "longitude", DecimalDegreesWidget(), example="4,8765")
     precision_position = column("geo_precision", "precision_position", ChoiceWidget(GeoPrecision, GeoPrecision.EXACT))
     telephone = column("phone", "telephone", PhoneWidget())
-    courriel = column("email", "courriel")
+    courriel = column("email", "courriel", example="contact@exemple.fr")
     sans_rdv = column("walk_in", "sans_rdv", BooleanWidget(blank=default_of(ReceptionPoint, "walk_in")))
     sur_rdv = column("by_appointment", "sur_rdv", BooleanWidget(blank=default_of(ReceptionPoint, "by_appointment")))
-    modalites_rdv = column("appointment_details", "modalites_rdv")
+    modalites_rdv = column("appointment_details", "modalites_rdv", example="Par téléphone, du lundi au vendredi")
     sur_place = column("on_site", "sur_place", BooleanWidget(blank=default_of(ReceptionPoint, "on_site")))
     par_telephone = column("by_phone", "par_telephone", BooleanWidget(blank=default_of(ReceptionPoint, "by_phone")))
     en_visio = column("by_video", "en_visio", BooleanWidget(blank=default_of(ReceptionPoint, "by_video")))
     accessibilite = column("accessibility", "accessibilite", ChoiceWidget(Accessibility, Accessibility.UNKNOWN))
-    precisions_accessibilite = column("accessibility_details", "precisions_accessibilite")
+    precisions_accessibilite = column(
+        "accessibility_details", "precisions_accessibilite", example="Entrée de plain-pied"
+    )
     publics = column("publics", "publics", LookupListWidget(Public, "slug", "Public inconnu"))
     niveaux = column("levels", "niveaux", LookupListWidget(ServiceLevel, "slug", "Niveau de service inconnu"))
     publie = column("is_published", "publie", BooleanWidget(blank=default_of(ReceptionPoint, "is_published")))
     derniere_verification = column("last_verified_on", "derniere_verification", DateWidget())
     demo = column("is_demo", "demo", BooleanWidget(blank=False))
-    source = column("source", "source")
+    source = column("source", "source", example="Fiche transmise par le réseau en mars 2026")
     date_source = column("source_date", "date_source", DateWidget())
     identifiant_annuaire = column("dila_id", "identifiant_annuaire")
 
