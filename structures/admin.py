@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import is_historic, to_historic
 
 from structures import addresses, admin_accounts  # noqa: F401  (accounts, roles and login lockouts)
 from structures.admin_actions import (
@@ -30,7 +31,7 @@ from structures.admin_actions import (
 )
 from structures.admin_dila import dila_import_view
 from structures.admin_filters import CompletenessFilter, LabelFilter, PointVerificationFilter, StaleFilter
-from structures.admin_forms import LabelledRowsFormSet, ReceptionPointAdminForm
+from structures.admin_forms import LabelledRowsFormSet, ReceptionPointAdminForm, RevisionCheckedForm
 from structures.admin_io import DirectoryImportExportMixin
 from structures.admin_week import preview, slot_rows
 from structures.dashboard import verification_queue
@@ -146,6 +147,7 @@ class ReceptionPointInline(TabularInline):
 @admin.register(Structure)
 class StructureAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [StructureResource]
+    form = RevisionCheckedForm
     list_display = ["name", "network", "circle", "status", "label_status", "label_end", "last_verified_on", "is_demo"]
     list_filter = [
         "network__circle",
@@ -195,7 +197,7 @@ class StructureAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryImport
         )
 
     fieldsets = [
-        (None, {"fields": ["name", "slug", "network", "description", "siret"]}),
+        (None, {"fields": ["name", "slug", "network", "description", "siret", "revision_seen"]}),
         ("Contact", {"fields": ["website", "phone", "email"]}),
         ("Offre de service", {"fields": ["levels", "publics"]}),
         (
@@ -338,15 +340,28 @@ class ReceptionPointAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryI
             return JsonResponse({"errors": error.messages, "html": "", "osm": ""})
         return JsonResponse({"errors": [], **preview(slots)})
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if "week" in form.changed_data:
+    def save_model(self, request, obj, form, change):
+        """The point, its week of hours, and, when going back to an older version (the history's
+        « revenir à cette version », which has no closures' rows), its closures of that time: all in
+        the admin's one transaction."""
+        super().save_model(request, obj, form, change)
+        week = form.cleaned_data.get("week")
+        current = sorted(
+            (slot.weekday, slot.recurrence, slot.opens, slot.closes, slot.note) for slot in obj.opening_hours.all()
+        )
+        if week is not None and sorted(week) != current:
             # The whole week is replaced: each removed and added slot has its version in the history.
-            point = form.instance
-            for slot in point.opening_hours.all():
+            for slot in obj.opening_hours.all():
                 slot.delete()
-            for slot in slot_rows(form.cleaned_data["week"], point):
+            for slot in slot_rows(week, obj):
                 slot.save()
+        if is_historic(obj):
+            then = Closure.history.as_of(to_historic(obj).history_date).filter(point_id=obj.pk)
+            for closure in obj.closures.all():
+                closure.delete()
+            for closure in then:
+                closure.pk = None
+                closure.save()
 
     def placing_view(self, request):
         """For the placing map: the commune's reference point and the code of its outline on the
@@ -380,7 +395,7 @@ class ReceptionPointAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryI
         return JsonResponse(answer)
 
     fieldsets = [
-        (None, {"fields": ["structure", "name", "slug", "kind", "host_structure", "host_name"]}),
+        (None, {"fields": ["structure", "name", "slug", "kind", "host_structure", "host_name", "revision_seen"]}),
         (
             "Adresse et position",
             {

@@ -1,9 +1,13 @@
 """Admin form rules that span several rows (a point and its opening slots), in plain French."""
 
 from django import forms
+from django.utils import timezone
+from django.utils.text import capfirst
+from simple_history.models import is_historic
 
 from structures.admin_week import RANGES_PER_DAY, WeekField, slots_of
 from structures.enums import PointKind
+from structures.text import french_date
 
 
 class LabelledRowsFormSet(forms.BaseInlineFormSet):
@@ -19,7 +23,70 @@ class LabelledRowsFormSet(forms.BaseInlineFormSet):
                 widget.attrs["aria-label"] = f"{field.label or 'Supprimer'}, {row}"
 
 
-class ReceptionPointAdminForm(forms.ModelForm):
+class RevisionCheckedForm(forms.ModelForm):
+    """A record's form that knows the revision it was opened at: saving it after someone else saved
+    the record is refused, with what they changed (optimistic locking, Provenance.revision)."""
+
+    revision_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if is_historic(self.instance):
+            # Going back to an older version: it is saved on top of the record's current revision.
+            current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("revision", flat=True)
+            self.instance.revision = current[0] if current else self.instance.revision
+        self.initial["revision_seen"] = self.instance.revision
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = cleaned.get("revision_seen")
+        if self.instance.pk is None or seen is None:
+            return cleaned
+        # Locked until this save commits (PostgreSQL): two forms sent at once cannot both pass.
+        current = (
+            type(self.instance)
+            .objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("revision", flat=True)
+        )
+        if current and current[0] != seen:
+            raise forms.ValidationError(changed_since(self.instance, seen))
+        return cleaned
+
+
+def changed_since(record, seen):
+    """« Quelqu'un a enregistré cette fiche… » with each field changed since revision `seen`."""
+    versions = list(record.history.filter(revision__gte=seen).order_by("history_date"))
+    latest = versions[-1] if versions else None
+    who = ""
+    if latest is not None:
+        author = (
+            latest.history_user.get_full_name() or latest.history_user.get_username() if latest.history_user else ""
+        )
+        moment = timezone.localtime(latest.history_date)
+        who = f" ({author + ', ' if author else ''}le {french_date(moment.date())} à {moment:%H h %M})"
+    changes = []
+    if len(versions) >= 2:
+        delta = versions[-1].diff_against(versions[0], excluded_fields=["revision", "updated_at", "search_text"])
+        for change in delta.changes:
+            label = capfirst(record._meta.get_field(change.field).verbose_name)
+            changes.append(f"{label} : « {_shown(change.old)} » → « {_shown(change.new)} »")
+    detail = (" Changements : " + " ; ".join(changes) + ".") if changes else ""
+    return (
+        f"Quelqu'un a enregistré cette fiche depuis que vous l'avez ouverte{who}.{detail} Vos modifications n'ont "
+        "pas été enregistrées : rechargez la fiche pour partir de sa version actuelle, puis refaites-les."
+    )
+
+
+def _shown(value):
+    if value in (None, ""):
+        return "vide"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    return str(value)
+
+
+class ReceptionPointAdminForm(RevisionCheckedForm):
     """The point's form, with its week of opening hours (structures/admin_week.py) in place of one row
     per slot; ReceptionPointAdmin.save_related() writes the week."""
 

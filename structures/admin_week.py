@@ -14,6 +14,7 @@ from django import forms
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import is_historic, to_historic
 
 from structures.enums import Recurrence, Weekday
 from structures.hours import osm_opening_hours, overlap_message, overlapping_pairs
@@ -32,13 +33,15 @@ class Range:
 
 
 def slots_of(point):
-    """A point's slots (weekday, recurrence, opens, closes, note), in the week's order."""
+    """A point's slots (weekday, recurrence, opens, closes, note), in the week's order; for an older
+    version of the point (the history's « revenir à cette version »), its slots at that time."""
     if point is None or point.pk is None:
         return []
-    return [
-        (slot.weekday, slot.recurrence, slot.opens, slot.closes, slot.note)
-        for slot in point.opening_hours.order_by("weekday", "opens")
-    ]
+    if is_historic(point):
+        rows = OpeningHours.history.as_of(to_historic(point).history_date).filter(point_id=point.pk)
+    else:
+        rows = point.opening_hours.all()
+    return sorted((slot.weekday, slot.recurrence, slot.opens, slot.closes, slot.note) for slot in rows)
 
 
 def slot_rows(slots, point=None):

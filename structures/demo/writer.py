@@ -14,6 +14,7 @@ from datetime import time
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from structures import models
 from structures.demo.builder import SEED, DemoBuilder, Place
@@ -21,7 +22,7 @@ from structures.enums import CommuneKind, PublicationStatus, Recurrence
 from structures.imports.dila import point_values
 from structures.loaders import refresh_statistics
 from structures.signals import mark_data_changed
-from structures.text import normalize
+from structures.text import french_date, normalize
 
 BATCH_SIZE = 1000
 
@@ -99,7 +100,19 @@ def delete_demo_data():
         _delete_demo_data()
 
 
+def first_versions(model, records, reason):
+    """The first version of records saved in bulk (no signal, so no history otherwise): what they were
+    when loaded, and why (« Créée par le chargement des données de démonstration du … »)."""
+    model.history.bulk_history_create(records, batch_size=BATCH_SIZE, default_change_reason=reason)
+
+
 def _delete_demo_data():
+    # Their versions go with them: a reload does not pile up the history of records that no longer exist.
+    points = models.ReceptionPoint.objects.demo().values("pk")
+    models.OpeningHours.history.filter(point_id__in=points).delete()
+    models.Closure.history.filter(point_id__in=points).delete()
+    models.ReceptionPoint.history.filter(id__in=points).delete()
+    models.Structure.history.filter(id__in=models.Structure.objects.demo().values("pk")).delete()
     models.OpeningHours.objects.filter(point__is_demo=True).delete()
     models.Closure.objects.filter(point__is_demo=True).delete()
     models.ReceptionPoint.objects.demo().delete()
@@ -156,7 +169,8 @@ def load_demo_data(scale=1, seed=SEED):
     structure_specs, point_specs = DemoBuilder(places, seed=seed, former_communes=former).build()
     delete_demo_data()
 
-    models.Structure.objects.bulk_create(
+    reason = f"Créée par le chargement des données de démonstration du {french_date(timezone.localdate())}"
+    structures = models.Structure.objects.bulk_create(
         [
             models.Structure(
                 **copied(spec, STRUCTURE_FIELDS),
@@ -169,6 +183,7 @@ def load_demo_data(scale=1, seed=SEED):
         ],
         batch_size=BATCH_SIZE,
     )
+    first_versions(models.Structure, structures, reason)
     structure_ids = dict(models.Structure.objects.demo().values_list("slug", "pk"))
     structure_names = {spec.slug: spec.name for spec in structure_specs}
     _save_structure_relations(structure_specs, structure_ids, publics, levels)
@@ -200,6 +215,7 @@ def load_demo_data(scale=1, seed=SEED):
             point.sync_derived_fields(structure_name=structure_names[spec.structure])
             points.append(point)
         models.ReceptionPoint.objects.bulk_create(points, batch_size=BATCH_SIZE)
+        first_versions(models.ReceptionPoint, points, reason)
         for point, spec in zip(points, point_specs, strict=True):
             hours.extend(
                 models.OpeningHours(
@@ -218,8 +234,10 @@ def load_demo_data(scale=1, seed=SEED):
                 )
                 for starts, ends, message, opens, closes in spec.closures
             )
-        models.OpeningHours.objects.bulk_create(hours, batch_size=BATCH_SIZE)
-        models.Closure.objects.bulk_create(closures, batch_size=BATCH_SIZE)
+        first_versions(
+            models.OpeningHours, models.OpeningHours.objects.bulk_create(hours, batch_size=BATCH_SIZE), reason
+        )
+        first_versions(models.Closure, models.Closure.objects.bulk_create(closures, batch_size=BATCH_SIZE), reason)
         report.points += len(points)
         report.opening_hours += len(hours)
         report.closures += len(closures)

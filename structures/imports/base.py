@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models.signals import post_save
+from django.utils import timezone
 from import_export import resources
 from import_export.fields import Field
 from import_export.instance_loaders import CachedInstanceLoader
@@ -18,6 +19,7 @@ from structures.imports.cells import (
 )
 from structures.imports.files import header_key
 from structures.imports.limits import Deadline, FileProblem
+from structures.text import french_date
 
 
 def column(attribute, name, widget=None, meaning="", example="", **kwargs):
@@ -217,6 +219,8 @@ class DirectoryResource(resources.ModelResource):
         # many-to-many field set afterwards; the import writes one, complete (save_m2m).
         instance.skip_history_when_saving = True
         instance.created_by_import = is_create
+        today = french_date(timezone.localdate())
+        instance._change_reason = f"{'Créée' if is_create else 'Modifiée'} par l'import de fichier du {today}"
         super().save_instance(instance, is_create, row, **kwargs)
 
     def save_m2m(self, instance, row, **kwargs):

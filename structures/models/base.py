@@ -64,8 +64,19 @@ class Provenance(models.Model):
         help_text="Quand la source a publié ces informations (par exemple l'export de 2019 de l'Annuaire de l'administration).",
     )
 
+    # Counts the saves: a form sent from an older revision is refused (structures/admin_forms.py),
+    # instead of silently overwriting what someone else saved meanwhile.
+    revision = models.PositiveIntegerField("révision", default=1, editable=False)
+
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.revision += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
+        super().save(*args, **kwargs)
 
     @property
     def is_stale(self):

@@ -4,8 +4,6 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from structures.demo.writer import load_demo_data
-from structures.models import ReceptionPoint
 from structures.roles import ADMINISTRATORS, EDITORS, READERS
 from tests.structures.factories import ReceptionPointFactory, staff_member
 
@@ -81,9 +79,3 @@ def test_admin_login_is_locked_after_five_failures(client):
     response = client.post(url, {"username": "agent", "password": "le-bon-mot-de-passe-5678"})
     assert response.status_code == 429
     assert "Connexion temporairement bloquée" in response.content.decode()
-
-
-def test_loading_demo_data_keeps_no_history():
-    load_demo_data()
-    load_demo_data()
-    assert ReceptionPoint.history.count() == 0

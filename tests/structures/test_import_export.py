@@ -482,7 +482,17 @@ def snapshot():
     """Every imported record and hour, keyed by stable identifiers, with its many-to-many sets."""
     # What the last import of the State's directory said of a point is that import's memory, not the
     # registry's: a point without it has its next DILA changes shown for acceptance.
-    skip = {"id", "created_at", "updated_at", "last_verified_by", "source_values", "source_changed_on", "source_change"}
+    # The revision counts a record's saves (optimistic locking), not part of what it says.
+    skip = {
+        "id",
+        "created_at",
+        "updated_at",
+        "last_verified_by",
+        "source_values",
+        "source_changed_on",
+        "source_change",
+        "revision",
+    }
 
     def rows(model, key, relations):
         names = [f.name for f in model._meta.concrete_fields if f.name not in skip and f.name not in relations]

@@ -1,0 +1,133 @@
+"""Two people on the same record: the second save, made from an older revision, is refused with what
+the first one changed; nothing is silently overwritten. And every record has a first version."""
+
+from datetime import time
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import timezone
+
+from structures.demo.writer import load_demo_data
+from structures.imports import ReceptionPointResource
+from structures.models import OpeningHours, ReceptionPoint, Structure
+from tests.structures.factories import ClosureFactory, ReceptionPointFactory, week_fields
+from tests.structures.test_import_export import csv_file, run_import
+
+pytestmark = pytest.mark.django_db
+
+
+def change_form_data(client, point, **changes):
+    url = reverse("admin:structures_receptionpoint_change", args=[point.pk])
+    form = client.get(url).context["adminform"].form
+    data = {key: value for key, value in form.initial.items() if value is not None and not isinstance(value, list)}
+    for boolean in ("walk_in", "by_appointment", "on_site", "is_published"):
+        data[boolean] = "on" if getattr(point, boolean) else ""
+    data.update(structure=point.structure_id, commune=point.commune_id, **changes)
+    data.update({"closures-TOTAL_FORMS": "0", "closures-INITIAL_FORMS": "0"})
+    return url, data
+
+
+def test_a_save_from_an_older_revision_is_refused_with_what_changed(admin_client, client):
+    point = ReceptionPointFactory(name="CIO de Vienne", commune_insee="38544", phone="04 74 00 00 01")
+    # Two people open the form.
+    url, mine = change_form_data(admin_client, point, phone="04 74 00 00 02")
+    other = User.objects.create_superuser("collegue", "collegue@region.example", "mot-de-passe-solide-2026")
+    client.force_login(other)
+    _, theirs = change_form_data(client, point, phone="04 74 00 00 03", name="CIO de Vienne — centre")
+    # They save first.
+    assert client.post(url, theirs).status_code == 302
+    # My save is refused: what they changed is shown, my phone is not written over theirs.
+    response = admin_client.post(url, mine)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert len(errors) == 1
+    assert errors[0].startswith("Quelqu'un a enregistré cette fiche depuis que vous l'avez ouverte (collegue, le ")
+    assert "Téléphone : « 04 74 00 00 01 » → « 04 74 00 00 03 »" in errors[0]
+    assert "Nom du lieu : « CIO de Vienne » → « CIO de Vienne — centre »" in errors[0]
+    point.refresh_from_db()
+    assert (point.phone, point.revision) == ("04 74 00 00 03", 2)
+    # Reloaded, from the current revision, my change goes through.
+    _, again = change_form_data(admin_client, point, phone="04 74 00 00 02")
+    assert admin_client.post(url, again).status_code == 302
+    point.refresh_from_db()
+    assert (point.phone, point.revision) == ("04 74 00 00 02", 3)
+
+
+def test_each_save_counts_a_revision_even_through_actions(admin_client):
+    point = ReceptionPointFactory()
+    assert point.revision == 1
+    admin_client.post(
+        reverse("admin:structures_receptionpoint_changelist"),
+        {"action": "mark_verified", "_selected_action": [point.pk]},
+    )
+    point.refresh_from_db()
+    assert point.revision == 2
+
+
+def test_records_loaded_in_bulk_have_a_first_version():
+    load_demo_data()
+    point = ReceptionPoint.objects.filter(opening_hours__isnull=False).first()
+    [first] = point.history.all()
+    assert first.history_change_reason.startswith("Créée par le chargement des données de démonstration du ")
+    assert point.structure.history.count() == 1
+    assert OpeningHours.history.filter(point_id=point.pk).count() == point.opening_hours.count()
+    # A reload does not keep the versions of the records it replaced.
+    load_demo_data()
+    assert ReceptionPoint.history.count() == ReceptionPoint.objects.count()
+    assert Structure.history.count() == Structure.objects.count()
+
+
+def test_records_created_by_a_file_import_say_so():
+    structure = ReceptionPointFactory().structure
+    headers = ["identifiant", "structure", "nom", "code_postal", "commune_insee"]
+    run_import(
+        ReceptionPointResource,
+        csv_file(headers, [["lieu-importe", structure.slug, "Lieu importé", "42000", "42218"]]),
+        dry_run=False,
+    )
+    [first] = ReceptionPoint.objects.get(slug="lieu-importe").history.all()
+    assert first.history_change_reason.startswith("Créée par l'import de fichier du ")
+
+
+def test_the_history_says_in_french_who_changed_what(admin_client):
+    point = ReceptionPointFactory(name="CIO de Vienne", commune_insee="38544", phone="04 74 00 00 01")
+    url, data = change_form_data(admin_client, point, phone="04 74 00 00 02")
+    assert admin_client.post(url, data).status_code == 302
+    page = admin_client.get(reverse("admin:structures_receptionpoint_history", args=[point.pk])).content.decode()
+    assert "Téléphone : 04 74 00 00 01 → 04 74 00 00 02" in page
+    assert "Modification" in page
+    assert "Première version" in page
+    for untranslated in ("None", "CHANGES", "Changes", "l' objet"):
+        assert untranslated not in page
+
+
+def test_going_back_to_an_older_version_brings_back_its_hours_and_closures(admin_client):
+    point = ReceptionPointFactory(name="CIO de Vienne", commune_insee="38544", phone="04 74 00 00 01")
+    first = point.history.latest()
+    OpeningHours.objects.create(point=point, weekday=1, opens=time(9), closes=time(12))
+    ClosureFactory(point=point, message="Fermé pour travaux.")
+    moment = timezone.now()
+    version = point.history.latest()
+    ReceptionPoint.history.filter(pk=version.pk).update(history_date=moment)
+    # Since then: another phone, the hours and the closure deleted.
+    point.phone = "04 74 00 00 09"
+    point.save()
+    point.opening_hours.all().delete()
+    point.closures.all().delete()
+    url = reverse("admin:structures_receptionpoint_simple_history", args=[point.pk, version.history_id])
+    form = admin_client.get(url).context["adminform"].form
+    data = {key: value for key, value in form.initial.items() if value is not None and not isinstance(value, list)}
+    for boolean in ("walk_in", "by_appointment", "on_site", "is_published"):
+        data[boolean] = "on" if form.initial.get(boolean) else ""
+    week = [
+        (day, f"{opens:%H:%M}", f"{closes:%H:%M}", weeks, note)
+        for day, weeks, opens, closes, note in form.initial["week"]
+    ]
+    data.update(structure=point.structure_id, commune=point.commune_id, **week_fields(week))
+    assert admin_client.post(url, data).status_code == 302
+    point.refresh_from_db()
+    assert point.phone == "04 74 00 00 01"
+    assert [(slot.weekday, slot.opens) for slot in point.opening_hours.all()] == [(1, time(9))]
+    assert [closure.message for closure in point.closures.all()] == ["Fermé pour travaux."]
+    assert first.history_type == "+"
