@@ -16,8 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
-from simple_history.admin import SimpleHistoryAdmin
-from simple_history.models import is_historic, to_historic
+from simple_history.models import is_historic
 
 from structures import addresses, admin_accounts  # noqa: F401  (accounts, roles and login lockouts)
 from structures.admin_actions import (
@@ -32,9 +31,11 @@ from structures.admin_actions import (
 from structures.admin_dila import dila_import_view
 from structures.admin_filters import CompletenessFilter, LabelFilter, PointVerificationFilter, StaleFilter
 from structures.admin_forms import LabelledRowsFormSet, ReceptionPointAdminForm, RevisionCheckedForm
+from structures.admin_history import PointVersionsAdmin, VersionedAdmin
 from structures.admin_io import DirectoryImportExportMixin
 from structures.admin_week import preview, slot_rows
 from structures.dashboard import verification_queue
+from structures.history import rows_at
 from structures.imports import OpeningHoursResource, ReceptionPointResource, StructureResource
 from structures.models import (
     Closure,
@@ -145,7 +146,7 @@ class ReceptionPointInline(TabularInline):
 
 
 @admin.register(Structure)
-class StructureAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryImportExportMixin, SimpleHistoryAdmin):
+class StructureAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryImportExportMixin, VersionedAdmin):
     resource_classes = [StructureResource]
     form = RevisionCheckedForm
     list_display = ["name", "network", "circle", "status", "label_status", "label_end", "last_verified_on", "is_demo"]
@@ -243,7 +244,7 @@ class ClosureInline(TabularInline):
 
 
 @admin.register(ReceptionPoint)
-class ReceptionPointAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryImportExportMixin, SimpleHistoryAdmin):
+class ReceptionPointAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryImportExportMixin, PointVersionsAdmin):
     resource_classes = [ReceptionPointResource]
     change_list_template = "admin/structures/receptionpoint_change_list.html"
     list_display = ["name", "structure", "kind", "commune", "postal_code", "is_published", "last_verified_on"]
@@ -356,7 +357,7 @@ class ReceptionPointAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryI
             for slot in slot_rows(week, obj):
                 slot.save()
         if is_historic(obj):
-            then = Closure.history.as_of(to_historic(obj).history_date).filter(point_id=obj.pk)
+            then = list(rows_at(Closure, obj))
             for closure in obj.closures.all():
                 closure.delete()
             for closure in then:
@@ -440,7 +441,7 @@ class ReceptionPointAdmin(VerifiedOnSaveMixin, NormalizedSearchMixin, DirectoryI
 
 
 @admin.register(OpeningHours)
-class OpeningHoursAdmin(DirectoryImportExportMixin, SimpleHistoryAdmin):
+class OpeningHoursAdmin(DirectoryImportExportMixin, VersionedAdmin):
     resource_classes = [OpeningHoursResource]
     list_display = ["point", "weekday", "opens", "closes", "note"]
     list_filter = ["weekday", "point__commune__department"]
@@ -450,7 +451,7 @@ class OpeningHoursAdmin(DirectoryImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Closure)
-class ClosureAdmin(SimpleHistoryAdmin):
+class ClosureAdmin(VersionedAdmin):
     list_display = ["point", "starts_on", "ends_on", "message"]
     list_filter = ["starts_on", "point__commune__department"]
     search_fields = ["point__name", "message"]

@@ -2,11 +2,11 @@
 
 from django import forms
 from django.utils import timezone
-from django.utils.text import capfirst
-from simple_history.models import is_historic
+from simple_history.models import is_historic, to_historic
 
 from structures.admin_week import RANGES_PER_DAY, WeekField, slots_of
 from structures.enums import PointKind
+from structures.history import UNSHOWN_FIELDS, change_texts, relations_of, snapshot_relations
 from structures.text import french_date
 
 
@@ -35,7 +35,22 @@ class RevisionCheckedForm(forms.ModelForm):
             # Going back to an older version: it is saved on top of the record's current revision.
             current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("revision", flat=True)
             self.instance.revision = current[0] if current else self.instance.revision
+            # …with the publics and levels of that version, not today's.
+            relations = relations_of(to_historic(self.instance))
+            self.initial.update({name: ids for name, ids in relations.items() if name in self.fields})
         self.initial["revision_seen"] = self.instance.revision
+
+    def _save_m2m(self):
+        """The publics and levels belong to the version just saved (one save, one version), rather than
+        to a version of their own for each list changed."""
+        self.instance.skip_history_when_saving = True
+        try:
+            super()._save_m2m()
+        finally:
+            del self.instance.skip_history_when_saving
+        latest = self.instance.history.first()
+        if latest is not None:
+            snapshot_relations([latest])
 
     def clean(self):
         cleaned = super().clean()
@@ -67,23 +82,15 @@ def changed_since(record, seen):
         who = f" ({author + ', ' if author else ''}le {french_date(moment.date())} à {moment:%H h %M})"
     changes = []
     if len(versions) >= 2:
-        delta = versions[-1].diff_against(versions[0], excluded_fields=["revision", "updated_at", "search_text"])
+        delta = versions[-1].diff_against(versions[0], excluded_fields=UNSHOWN_FIELDS)
         for change in delta.changes:
-            label = capfirst(record._meta.get_field(change.field).verbose_name)
-            changes.append(f"{label} : « {_shown(change.old)} » → « {_shown(change.new)} »")
+            label, old, new = change_texts(type(record), change)
+            changes.append(f"{label} : « {old} » → « {new} »")
     detail = (" Changements : " + " ; ".join(changes) + ".") if changes else ""
     return (
         f"Quelqu'un a enregistré cette fiche depuis que vous l'avez ouverte{who}.{detail} Vos modifications n'ont "
         "pas été enregistrées : rechargez la fiche pour partir de sa version actuelle, puis refaites-les."
     )
-
-
-def _shown(value):
-    if value in (None, ""):
-        return "vide"
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    return str(value)
 
 
 class ReceptionPointAdminForm(RevisionCheckedForm):

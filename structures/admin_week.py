@@ -14,9 +14,9 @@ from django import forms
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import is_historic, to_historic
 
 from structures.enums import Recurrence, Weekday
+from structures.history import rows_at
 from structures.hours import osm_opening_hours, overlap_message, overlapping_pairs
 from structures.hours.formats import format_span, parse_span
 from structures.models import OpeningHours
@@ -37,11 +37,9 @@ def slots_of(point):
     version of the point (the history's « revenir à cette version »), its slots at that time."""
     if point is None or point.pk is None:
         return []
-    if is_historic(point):
-        rows = OpeningHours.history.as_of(to_historic(point).history_date).filter(point_id=point.pk)
-    else:
-        rows = point.opening_hours.all()
-    return sorted((slot.weekday, slot.recurrence, slot.opens, slot.closes, slot.note) for slot in rows)
+    return sorted(
+        (slot.weekday, slot.recurrence, slot.opens, slot.closes, slot.note) for slot in rows_at(OpeningHours, point)
+    )
 
 
 def slot_rows(slots, point=None):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from structures import models
 from structures.demo.builder import SEED, DemoBuilder, Place
 from structures.enums import CommuneKind, PublicationStatus, Recurrence
+from structures.history import delete_versions, snapshot_relations
 from structures.imports.dila import point_values
 from structures.loaders import refresh_statistics
 from structures.signals import mark_data_changed
@@ -103,7 +104,7 @@ def delete_demo_data():
 def first_versions(model, records, reason):
     """The first version of records saved in bulk (no signal, so no history otherwise): what they were
     when loaded, and why (« Créée par le chargement des données de démonstration du … »)."""
-    model.history.bulk_history_create(records, batch_size=BATCH_SIZE, default_change_reason=reason)
+    return model.history.bulk_history_create(records, batch_size=BATCH_SIZE, default_change_reason=reason)
 
 
 def _delete_demo_data():
@@ -111,8 +112,8 @@ def _delete_demo_data():
     points = models.ReceptionPoint.objects.demo().values("pk")
     models.OpeningHours.history.filter(point_id__in=points).delete()
     models.Closure.history.filter(point_id__in=points).delete()
-    models.ReceptionPoint.history.filter(id__in=points).delete()
-    models.Structure.history.filter(id__in=models.Structure.objects.demo().values("pk")).delete()
+    delete_versions(models.ReceptionPoint.history.filter(id__in=points))
+    delete_versions(models.Structure.history.filter(id__in=models.Structure.objects.demo().values("pk")))
     models.OpeningHours.objects.filter(point__is_demo=True).delete()
     models.Closure.objects.filter(point__is_demo=True).delete()
     models.ReceptionPoint.objects.demo().delete()
@@ -183,10 +184,10 @@ def load_demo_data(scale=1, seed=SEED):
         ],
         batch_size=BATCH_SIZE,
     )
-    first_versions(models.Structure, structures, reason)
     structure_ids = dict(models.Structure.objects.demo().values_list("slug", "pk"))
     structure_names = {spec.slug: spec.name for spec in structure_specs}
     _save_structure_relations(structure_specs, structure_ids, publics, levels)
+    snapshot_relations(first_versions(models.Structure, structures, reason))
 
     placer = _CopyPlacer(places, seed)
     department_of = {place.insee_code: place.department for place in places}

@@ -280,7 +280,8 @@ class ReceptionPoint(Provenance, TimeStampedModel):
 
     objects = ReceptionPointQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["search_text", "unit_x", "unit_y", "unit_z", "lat_band", "source_values"]
+        excluded_fields=["search_text", "unit_x", "unit_y", "unit_z", "lat_band", "source_values"],
+        m2m_fields=[publics, levels],
     )
 
     class Meta:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from structures import text
 from structures.models import OpeningHours, ReceptionPoint, StaffProfile
 from tests.e2e.conftest import DESKTOP, log_in
-from tests.structures.factories import ReceptionPointFactory
+from tests.structures.factories import ClosureFactory, ReceptionPointFactory
 from tests.structures.test_dila_import import CIO as DILA_CIO
 from tests.structures.test_dila_import import FILE as DILA_FILE
 
@@ -300,3 +300,58 @@ def test_a_report_from_the_public_reaches_the_staff_of_its_department(live_serve
     assert sent.to == ["redactrice@region.example"]
     assert sent.subject == "Signalement d'erreur : CIO de Vienne"
     assert "« Le numéro de téléphone ne répond plus depuis septembre. »" in sent.body
+
+
+def test_going_back_to_an_older_version_brings_back_its_hours_and_closure(live_server, page, editor, point):
+    """Tuesday's hours and a closure deleted by mistake with a phone change: the history tells what
+    went, and going back to the version before brings all of it back to the public page."""
+    ClosureFactory(point=point, message="Fermé pour inventaire.")
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/structures/receptionpoint/{point.pk}/change/")
+    page.locator("#id_phone").fill("04 65 71 00 99")
+    page.get_by_label("Plage 1 du mardi", exact=True).fill("")
+    page.get_by_label("Supprimer, ligne 1").check()
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("a été modifié")
+    assert not point.opening_hours.exists()
+    assert not point.closures.exists()
+
+    page.goto(f"{live_server.url}/admin/structures/receptionpoint/{point.pk}/history/")
+    history = page.locator("#change-history")
+    expect(history).to_contain_text("Téléphone : 04 65 71 00 05 → 04 65 71 00 99")
+    expect(history).to_contain_text("Mardi : 9 h 00 – 12 h 00 retiré")
+    expect(history).to_contain_text("(« Fermé pour inventaire. ») retirée")
+    # The version before the mistake: the second line, the newest first.
+    history.get_by_role("link", name=re.compile("Voir cette version")).nth(1).click()
+    expect(page.locator("#id_phone")).to_have_value("04 65 71 00 05")
+    expect(page.get_by_label("Plage 1 du mardi", exact=True)).to_have_value("9 h 00 – 12 h 00")
+    page.get_by_role("button", name="Revenir à cette version").first.click()
+    expect(page.locator(".messagelist")).to_contain_text("a été modifié")
+
+    page.goto(live_server.url + point.get_absolute_url())
+    expect(page.locator("table.hours").get_by_role("row", name="Mardi")).to_contain_text("9 h")
+    expect(page.get_by_text("Fermé pour inventaire.")).to_be_visible()
+    expect(page.get_by_text("04 65 71 00 05").first).to_be_visible()
+
+
+def test_a_concurrent_edit_is_refused_with_what_changed(live_server, page, editor, point):
+    """Two tabs on the same point: the second save, from the older form, is refused, shows what the
+    first one changed and keeps what it typed; nothing is overwritten."""
+    log_in(page, live_server)
+    url = f"{live_server.url}/admin/structures/receptionpoint/{point.pk}/change/"
+    other = page.context.new_page()
+    page.goto(url)
+    other.goto(url)
+    other.locator("#id_phone").fill("04 65 71 00 77")
+    other.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(other.locator(".messagelist")).to_contain_text("a été modifié")
+
+    page.locator("#id_phone").fill("04 65 71 00 88")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    errors = page.locator(".errornote, .errorlist.nonfield")
+    expect(errors.last).to_contain_text("Quelqu'un a enregistré cette fiche depuis que vous l'avez ouverte (redactrice")
+    expect(errors.last).to_contain_text("Téléphone : « 04 65 71 00 05 » → « 04 65 71 00 77 »")
+    expect(page.locator("#id_phone")).to_have_value("04 65 71 00 88")
+    point.refresh_from_db()
+    assert point.phone == "04 65 71 00 77"
+    other.close()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from structures.demo.writer import load_demo_data
 from structures.imports import ReceptionPointResource
-from structures.models import OpeningHours, ReceptionPoint, Structure
+from structures.models import OpeningHours, Public, ReceptionPoint, ServiceLevel, Structure
 from tests.structures.factories import ClosureFactory, ReceptionPointFactory, week_fields
 from tests.structures.test_import_export import csv_file, run_import
 
@@ -103,8 +103,10 @@ def test_the_history_says_in_french_who_changed_what(admin_client):
 
 
 def test_going_back_to_an_older_version_brings_back_its_hours_and_closures(admin_client):
-    point = ReceptionPointFactory(name="CIO de Vienne", commune_insee="38544", phone="04 74 00 00 01")
-    first = point.history.latest()
+    point = ReceptionPointFactory(
+        name="CIO de Vienne", commune_insee="38544", phone="04 74 00 00 01", publics=["jeunes-16-25"], levels=[1]
+    )
+    first = point.history.earliest()
     OpeningHours.objects.create(point=point, weekday=1, opens=time(9), closes=time(12))
     ClosureFactory(point=point, message="Fermé pour travaux.")
     moment = timezone.now()
@@ -115,8 +117,11 @@ def test_going_back_to_an_older_version_brings_back_its_hours_and_closures(admin
     point.save()
     point.opening_hours.all().delete()
     point.closures.all().delete()
+    point.publics.set(Public.objects.filter(slug="cadres"))
+    point.levels.clear()
     url = reverse("admin:structures_receptionpoint_simple_history", args=[point.pk, version.history_id])
     form = admin_client.get(url).context["adminform"].form
+    assert sorted(Public.objects.get(pk=pk).slug for pk in form.initial["publics"]) == ["jeunes-16-25"]
     data = {key: value for key, value in form.initial.items() if value is not None and not isinstance(value, list)}
     for boolean in ("walk_in", "by_appointment", "on_site", "is_published"):
         data[boolean] = "on" if form.initial.get(boolean) else ""
@@ -125,9 +130,90 @@ def test_going_back_to_an_older_version_brings_back_its_hours_and_closures(admin
         for day, weeks, opens, closes, note in form.initial["week"]
     ]
     data.update(structure=point.structure_id, commune=point.commune_id, **week_fields(week))
+    data.update(publics=form.initial["publics"], levels=form.initial["levels"])
     assert admin_client.post(url, data).status_code == 302
     point.refresh_from_db()
     assert point.phone == "04 74 00 00 01"
+    assert [public.slug for public in point.publics.all()] == ["jeunes-16-25"]
+    assert [level.level for level in point.levels.all()] == [1]
     assert [(slot.weekday, slot.opens) for slot in point.opening_hours.all()] == [(1, time(9))]
     assert [closure.message for closure in point.closures.all()] == ["Fermé pour travaux."]
     assert first.history_type == "+"
+
+
+def test_one_save_is_one_version_holding_the_hours_publics_and_levels_it_changed(admin_client):
+    point = ReceptionPointFactory(name="CIO de Vienne", commune_insee="38544", hours=[(0, "09:00", "12:00")])
+    versions_before = point.history.count()
+    jeunes = Public.objects.get(slug="jeunes-16-25")
+    url, data = change_form_data(
+        admin_client,
+        point,
+        publics=[jeunes.pk],
+        levels=[ServiceLevel.objects.get(level=2).pk],
+        **week_fields([(0, "09:00", "12:00"), (1, "09:00", "12:00"), (1, "13:30", "17:00")]),
+    )
+    assert admin_client.post(url, data).status_code == 302
+    assert point.history.count() == versions_before + 1
+    latest = point.history.first()
+    assert [row.public_id for row in latest.publics.all()] == [jeunes.pk]
+    page = admin_client.get(reverse("admin:structures_receptionpoint_history", args=[point.pk])).content.decode()
+    assert f"Publics propres au lieu : vide → {jeunes.name}" in page
+    assert "Mardi : 9 h 00 – 12 h 00 ajouté" in page
+    assert "Mardi : 13 h 30 – 17 h 00 ajouté" in page
+    # The Monday slot, saved again with the whole week, did not change: only its creation is told.
+    assert page.count("Lundi : 9 h 00 – 12 h 00 ajouté") == 1
+    assert "Lundi : 9 h 00 – 12 h 00 retiré" not in page
+    # Taking the Tuesday afternoon away reads as such on the next version.
+    url, data = change_form_data(
+        admin_client,
+        point,
+        publics=[jeunes.pk],
+        levels=[ServiceLevel.objects.get(level=2).pk],
+        **week_fields([(0, "09:00", "12:00"), (1, "09:00", "12:00")]),
+    )
+    assert admin_client.post(url, data).status_code == 302
+    page = admin_client.get(reverse("admin:structures_receptionpoint_history", args=[point.pk])).content.decode()
+    assert page.count("Mardi : 13 h 30 – 17 h 00 retiré") == 1
+    assert page.count("Mardi : 13 h 30 – 17 h 00 ajouté") == 1
+
+
+def test_a_closure_added_with_a_version_is_told_in_its_history(admin_client):
+    point = ReceptionPointFactory(name="CIO de Vienne", commune_insee="38544")
+    url, data = change_form_data(admin_client, point)
+    data.update(
+        {
+            "closures-TOTAL_FORMS": "1",
+            "closures-0-starts_on": "24/12/2026",
+            "closures-0-ends_on": "02/01/2027",
+            "closures-0-message": "Fermé pendant les fêtes.",
+        }
+    )
+    assert admin_client.post(url, data).status_code == 302
+    page = admin_client.get(reverse("admin:structures_receptionpoint_history", args=[point.pk])).content.decode()
+    assert (
+        "Fermeture ou horaires exceptionnels du 24 décembre 2026 au 2 janvier 2027 "
+        "(« Fermé pendant les fêtes. ») ajoutée" in page
+    )
+
+
+def test_loaded_structures_first_versions_hold_their_publics():
+    load_demo_data()
+    structure = Structure.objects.filter(publics__isnull=False).first()
+    [first] = structure.history.all()
+    assert sorted(row.public_id for row in first.publics.all()) == sorted(
+        structure.publics.values_list("pk", flat=True)
+    )
+
+
+def test_a_version_holds_the_hours_saved_with_it(admin_client):
+    """The week saved by an admin save is written just after that save's version: going back to that
+    version brings that week, not the one before it."""
+    point = ReceptionPointFactory(name="CIO de Vienne", commune_insee="38544", hours=[(0, "09:00", "12:00")])
+    url, data = change_form_data(admin_client, point, **week_fields([(1, "14:00", "17:00")]))
+    assert admin_client.post(url, data).status_code == 302
+    with_tuesday = point.history.first()
+    url, data = change_form_data(admin_client, point, **week_fields([(4, "08:30", "11:30")]))
+    assert admin_client.post(url, data).status_code == 302
+    version_url = reverse("admin:structures_receptionpoint_simple_history", args=[point.pk, with_tuesday.history_id])
+    form = admin_client.get(version_url).context["adminform"].form
+    assert form.initial["week"] == [(1, "weekly", time(14), time(17), "")]

@@ -225,3 +225,61 @@ def test_an_administrator_unlocks_a_locked_account_from_the_admin_in_french(clie
     assert "1 blocage levé : la connexion est de nouveau possible." in response.content.decode()
     client.logout()
     assert client.post(login, {"username": "agent", "password": "le-bon-mot-de-passe-5678"}).status_code == 302
+
+
+# This round's back-office pages, by role: (page, A, E, R) with True = opens, False = refused.
+ROUND_PAGES = [
+    ("history", True, True, True),
+    ("version", True, True, True),
+    ("queue", True, True, True),
+    ("dila_import", True, True, False),
+    ("import_template", True, True, False),
+    ("hours_preview", True, True, False),
+]
+
+
+@pytest.mark.parametrize(("page_name", "A", "E", "R"), ROUND_PAGES)
+@pytest.mark.parametrize("role", ["A", "E", "R"])
+def test_the_tool_pages_follow_the_roles(client, page_name, A, E, R, role):
+    allowed = {"A": A, "E": E, "R": R}[role]
+    point = ReceptionPointFactory(phone="04 74 00 00 01")
+    version = point.history.first()
+    urls = {
+        "history": reverse("admin:structures_receptionpoint_history", args=[point.pk]),
+        "version": reverse("admin:structures_receptionpoint_simple_history", args=[point.pk, version.history_id]),
+        "queue": reverse("admin:structures_receptionpoint_queue"),
+        "dila_import": reverse("admin:structures_receptionpoint_dila_import"),
+        "import_template": reverse("admin:structures_receptionpoint_import_template", args=["csv"]),
+        "hours_preview": reverse("admin:structures_receptionpoint_hours_preview") + "?week_0_0_range=9-12",
+    }
+    client.force_login(member_of(role))
+    response = client.get(urls[page_name])
+    assert (response.status_code == 200) is allowed, response.status_code
+    if not allowed:
+        assert response.status_code in (403, 404)
+
+
+def test_a_reader_sees_a_point_without_any_button_to_change_it(client):
+    point = ReceptionPointFactory()
+    client.force_login(member_of("R"))
+    page = client.get(reverse("admin:structures_receptionpoint_change", args=[point.pk])).content.decode()
+    listing = client.get(reverse("admin:structures_receptionpoint_changelist")).content.decode()
+    history = client.get(reverse("admin:structures_receptionpoint_history", args=[point.pk])).content.decode()
+    assert 'name="_save"' not in page
+    assert "Supprimer" not in page
+    for hidden in ("Importer", "Ajouter lieu", "Annuaire de l'administration"):
+        assert hidden not in listing
+    assert "Exporter" in listing
+    # The history and its versions are readable; going back to a version is for those who may change
+    # the point: no button, and a form sent anyway is refused.
+    assert "Voir cette version" in history
+    url = reverse("admin:structures_receptionpoint_simple_history", args=[point.pk, point.history.first().history_id])
+    version = client.get(url)
+    assert version.status_code == 200
+    assert "Revenir à cette version" not in version.content.decode()
+    form = version.context["adminform"].form
+    data = {key: value for key, value in form.initial.items() if value is not None and not isinstance(value, list)}
+    data.update(structure=point.structure_id, commune=point.commune_id, phone="04 00 00 00 00")
+    assert client.post(url, data).status_code == 403
+    point.refresh_from_db()
+    assert point.phone != "04 00 00 00 00"
