@@ -2,6 +2,7 @@
 with the publics and levels by their names and, for a point, the changes of its hours and closures."""
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -25,11 +26,16 @@ class VersionedAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """A version, to read; going back to it (a POST) only for those who may change the record:
-        django-simple-history lets anyone who may view the record send it."""
+        django-simple-history lets anyone who may view the record send it. Going back is one
+        transaction, like the admin's own saves: the record, its hours, closures, publics and levels
+        together, the revision check locking the record until then."""
         if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
         version = get_object_or_404(self.model.history.model, **{"id": object_id, "history_id": version_id})
-        return super().history_form_view(request, object_id, version_id, {**(extra_context or {}), "version": version})
+        with transaction.atomic():
+            return super().history_form_view(
+                request, object_id, version_id, {**(extra_context or {}), "version": version}
+            )
 
     def history_view_title(self, request, obj):
         return f"Historique de « {obj} »"
