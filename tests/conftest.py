@@ -11,11 +11,12 @@ import socket
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.management.color import no_style
 from django.core.signals import request_started
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from structures.loaders import load_communes, load_epcis, load_former_communes, load_reference_data
-from structures.models import Department
+from structures.models import Commune, Department, Epci, FormerCommune, Network, Public, ServiceLevel
 from structures.roles import ensure_roles
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -30,10 +31,38 @@ def load_all_reference_data():
     load_epcis()
 
 
+# The tables the loaders above fill. Transactional tests (browser tests) empty every table after
+# them; the next one gets these rows back as they were first loaded, without reading the source
+# files again (a few seconds per test on PostgreSQL otherwise).
+REFERENCE_MODELS = [Department, Commune, FormerCommune, Epci, Network, Public, ServiceLevel]
+_reference_rows = {}
+
+
+def keep_reference_rows():
+    for model in REFERENCE_MODELS:
+        _reference_rows[model] = list(model.objects.values())
+
+
+def restore_reference_rows():
+    if not _reference_rows:  # a worker whose session started without them
+        load_all_reference_data()
+        keep_reference_rows()
+        return
+    connection = connections[DEFAULT_DB_ALIAS]
+    # Departments and communes name each other: the database checks those keys at commit.
+    with transaction.atomic():
+        for model, rows in _reference_rows.items():
+            model.objects.bulk_create([model(**row) for row in rows], batch_size=1000)
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), REFERENCE_MODELS):
+                cursor.execute(statement)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_all_reference_data()
+        keep_reference_rows()
 
 
 @pytest.fixture(autouse=True)
@@ -86,7 +115,7 @@ def reference_data(transactional_db):
     """For transactional tests (browser tests): tables are emptied after each of them, the roles
     created by a migration included."""
     if not Department.objects.exists():
-        load_all_reference_data()
+        restore_reference_rows()
     ensure_roles()
 
 

@@ -72,6 +72,12 @@ def test_records_loaded_in_bulk_have_a_first_version():
     assert first.history_change_reason.startswith("Créée par le chargement des données de démonstration du ")
     assert point.structure.history.count() == 1
     assert OpeningHours.history.filter(point_id=point.pk).count() == point.opening_hours.count()
+    # A structure's first version holds its publics: going back to it keeps them.
+    structure = Structure.objects.filter(publics__isnull=False).first()
+    [structure_first] = structure.history.all()
+    assert sorted(row.public_id for row in structure_first.publics.all()) == sorted(
+        structure.publics.values_list("pk", flat=True)
+    )
     # A reload does not keep the versions of the records it replaced.
     load_demo_data()
     assert ReceptionPoint.history.count() == ReceptionPoint.objects.count()
@@ -193,15 +199,6 @@ def test_a_closure_added_with_a_version_is_told_in_its_history(admin_client):
     assert (
         "Fermeture ou horaires exceptionnels du 24 décembre 2026 au 2 janvier 2027 "
         "(« Fermé pendant les fêtes. ») ajoutée" in page
-    )
-
-
-def test_loaded_structures_first_versions_hold_their_publics():
-    load_demo_data()
-    structure = Structure.objects.filter(publics__isnull=False).first()
-    [first] = structure.history.all()
-    assert sorted(row.public_id for row in first.publics.all()) == sorted(
-        structure.publics.values_list("pk", flat=True)
     )
 
 

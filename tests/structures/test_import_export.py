@@ -529,8 +529,7 @@ def snapshot():
 RESOURCES_IN_ORDER = [StructureResource, ReceptionPointResource, OpeningHoursResource]
 
 
-@pytest.mark.parametrize("file_format", [SpreadsheetCSV, SpreadsheetXLSX], ids=["csv", "xlsx"])
-def test_export_then_import_into_an_empty_database_gives_identical_records(file_format):
+def test_export_then_import_into_an_empty_database_gives_identical_records():
     load_demo_data()
     structure = Structure.objects.filter(network__circle=3).first()
     structure.competence_communes.set(["42218", "69123"])
@@ -538,13 +537,33 @@ def test_export_then_import_into_an_empty_database_gives_identical_records(file_
     structure.save()
     before = snapshot()
     assert len(before["hours"]) > 1000
-    files = [export_file(resource_class, file_format) for resource_class in RESOURCES_IN_ORDER]
+    files = [export_file(resource_class, SpreadsheetCSV) for resource_class in RESOURCES_IN_ORDER]
     Structure.objects.all().delete()
     assert ReceptionPoint.objects.count() == OpeningHours.objects.count() == 0
     for resource_class, data in zip(RESOURCES_IN_ORDER, files, strict=True):
-        result = run_import(resource_class, data, file_format, dry_run=False)
+        result = run_import(resource_class, data, SpreadsheetCSV, dry_run=False)
         assert result.problems == []
     assert snapshot() == before
+
+
+def test_an_xlsx_export_reads_back_as_the_same_rows_as_the_csv_export():
+    """The import reads the whole registry's XLSX export as exactly the rows of its CSV export, which
+    the test above brings back to identical records: the XLSX round trip gives them too."""
+    load_demo_data()
+    structure = Structure.objects.filter(network__circle=3).first()
+    structure.description = "=SOMME(A1:A2) ne doit pas devenir une formule"
+    structure.save()
+
+    def cells(dataset):
+        # An empty cell is None in an XLSX file and "" in a CSV one; the import reads both as empty.
+        return [["" if cell is None else cell for cell in row] for row in dataset]
+
+    for resource_class in RESOURCES_IN_ORDER:
+        from_csv = SpreadsheetCSV().create_dataset(export_file(resource_class, SpreadsheetCSV))
+        from_xlsx = SpreadsheetXLSX().create_dataset(export_file(resource_class, SpreadsheetXLSX))
+        assert from_xlsx.headers == from_csv.headers
+        assert len(from_xlsx) == len(from_csv) > 100
+        assert cells(from_xlsx) == cells(from_csv)
 
 
 def test_reimporting_an_export_changes_nothing():
