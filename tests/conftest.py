@@ -119,6 +119,19 @@ def reference_data(transactional_db):
     ensure_roles()
 
 
+def pytest_collection_modifyitems(config, items):
+    """The slow tests first: handed out last, one of them would keep a worker busy alone at the end.
+    Only those run in a rolled-back transaction: pytest-django (whose hook runs before this one) puts
+    those first, and the transactional tests, which empty the tables, after them."""
+
+    def first(item):
+        marker = item.get_closest_marker("django_db")
+        rolled_back = marker is not None and not marker.kwargs.get("transaction")
+        return not (rolled_back and item.get_closest_marker("slow"))
+
+    items.sort(key=first)
+
+
 def pytest_report_header(config):
     from django.conf import settings
 

@@ -25,7 +25,6 @@ from structures.models import (
     ReceptionPoint,
     Structure,
 )
-from structures.text import de
 from tests.structures.factories import ReceptionPointFactory
 
 pytestmark = pytest.mark.django_db
@@ -200,6 +199,7 @@ def test_reloading_never_touches_real_records():
     assert ReceptionPoint.objects.filter(pk=real.pk, structure=real.structure).exists()
 
 
+@pytest.mark.slow
 def test_scale_multiplies_the_points():
     load_demo_data(scale=1)
     base = ReceptionPoint.objects.count()
@@ -252,24 +252,6 @@ def test_agency_label(source, insee_code, expected):
 
     place = next(p for p in gazetteer_places() if p.insee_code == insee_code)
     assert agency_label(source, place) == expected
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("Lyon", "de Lyon"),
-        ("Ambert", "d'Ambert"),
-        ("Le Teil", "du Teil"),
-        ("Les Abrets en Dauphiné", "des Abrets en Dauphiné"),
-        ("La Tour-du-Pin", "de la Tour-du-Pin"),
-        ("L'Isle-d'Abeau", "de l'Isle-d'Abeau"),
-        ("Échirolles", "d'Échirolles"),
-        ("Yssingeaux", "d'Yssingeaux"),
-    ],
-)
-def test_demo_names_say_de_as_french_does(name, expected):
-    # The builder names places with structures.text.de, the rule of the public pages too.
-    assert de(name) == expected
 
 
 # --- The real records of the State's directory (2019) -------------------------------------------

@@ -289,6 +289,7 @@ def hours_file():
     return csv_file(HOURS_HEADERS, rows), expected
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("build", "resource_class", "file_format"),
     [
@@ -308,6 +309,7 @@ def test_dry_run_of_1000_rows_reports_the_100_bad_ones_and_changes_nothing(build
     assert_reported_exactly(result, expected)
 
 
+@pytest.mark.slow
 def test_the_latin1_semicolon_file_is_read_with_its_accents_and_its_extra_column_ignored():
     data, _ = points_file()
     assert b";" in data.split(b"\r\n")[0]
@@ -529,6 +531,7 @@ def snapshot():
 RESOURCES_IN_ORDER = [StructureResource, ReceptionPointResource, OpeningHoursResource]
 
 
+@pytest.mark.slow
 def test_export_then_import_into_an_empty_database_gives_identical_records():
     load_demo_data()
     structure = Structure.objects.filter(network__circle=3).first()
@@ -566,6 +569,7 @@ def test_an_xlsx_export_reads_back_as_the_same_rows_as_the_csv_export():
         assert cells(from_xlsx) == cells(from_csv)
 
 
+@pytest.mark.slow
 def test_reimporting_an_export_changes_nothing():
     load_demo_data()
     files = [export_file(resource_class, SpreadsheetCSV) for resource_class in RESOURCES_IN_ORDER]
