@@ -25,6 +25,7 @@ PAGES = {
     "fiche d'une structure": lambda p: f"/admin/structures/structure/{p.structure_id}/change/",
     "import de lieux": lambda p: "/admin/structures/receptionpoint/import/",
     "historique d'un lieu": lambda p: f"/admin/structures/receptionpoint/{p.pk}/history/",
+    "version d'un lieu": lambda p: f"/admin/structures/receptionpoint/{p.pk}/history/{p.history.first().history_id}/",
     "lieux à vérifier": lambda p: "/admin/structures/receptionpoint/a-verifier/",
     "import de l'Annuaire de l'administration": lambda p: "/admin/structures/receptionpoint/import-annuaire/",
     "signalements d'erreur": lambda p: "/admin/structures/errorreport/",
