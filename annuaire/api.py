@@ -48,7 +48,6 @@ from annuaire.shapes.directory import (
     point_url,
 )
 from structures.enums import CommuneKind, GeoPrecision
-from structures.geo import great_circle_km
 from structures.models import Commune, Network, ReceptionPoint, ReceptionPointQuerySet, Structure
 from structures.text import normalize
 from structures.validators import is_insee_code
@@ -121,7 +120,8 @@ def points(request):
 
 
 def nearest_distance(place, point):
-    return round(great_circle_km(place.latitude, place.longitude, point.latitude, point.longitude), 2)
+    distance = place.distance_km(point.latitude, point.longitude)
+    return None if distance is None else round(distance, 2)
 
 
 @open_data()
@@ -349,9 +349,7 @@ def map_points(request):
 
 
 def map_point(request, row, place):
-    distance = None
-    if place is not None:
-        distance = great_circle_km(place.latitude, place.longitude, row["latitude"], row["longitude"])
+    distance = place.distance_km(row["latitude"], row["longitude"]) if place is not None else None
     return {
         "type": "Feature",
         "id": row["slug"],

@@ -17,7 +17,6 @@ from annuaire.competence import competence_for
 from annuaire.filters import PointFilterSet
 from annuaire.forms import RADIUS_CHOICES, SearchForm
 from annuaire.places import Resolution, resolve
-from structures.geo import great_circle_km
 from structures.hours import opening_state
 from structures.models import Network, ReceptionPoint, ReceptionPointQuerySet
 from structures.nearest import COUNT_CAP
@@ -98,6 +97,13 @@ class SearchOutcome:
         page = self.form.cleaned_data["page"]
         if self.place is None:
             return self.filtered.order_by("structure__name", "kind", "name", "pk")
+        if not self.place.measures_distance:
+            # A department's results are listed by commune (its prefecture is nobody's position).
+            points = self.filtered
+            if rows:
+                ids = self.filtered.prefetch_related(None).values("pk")
+                points = rows(ReceptionPoint.objects.filter(pk__in=ids))
+            return points.order_by("commune__name", "structure__name", "kind", "name", "pk")
         # The points of the structures competent for the commune come first (then by distance).
         first = Q(structure_id__in=self.competence.ids) if self.competence and self.competence.ids else None
         return self.filtered.nearest(
@@ -156,7 +162,7 @@ class SearchOutcome:
 def to_rows(points, place, competence=None):
     rows = []
     for point in points:
-        distance = great_circle_km(place.latitude, place.longitude, point.latitude, point.longitude) if place else None
+        distance = place.distance_km(point.latitude, point.longitude) if place else None
         opening = opening_state(point.opening_hours.all(), point.closures.all())
         row = ResultRow(point, distance, opening)
         if competence is not None:

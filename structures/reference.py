@@ -4,6 +4,7 @@ Slugs are stable identifiers used in URLs, filters and open data: never rename o
 """
 
 from structures.enums import Circle
+from structures.text import de, with_article
 
 # (code, name, INSEE code of the prefecture)
 DEPARTMENTS = [
@@ -22,21 +23,25 @@ DEPARTMENTS = [
 ]
 DEPARTMENT_NAMES = {code: name for code, name, _ in DEPARTMENTS}
 PREFECTURES = {code: prefecture for code, _, prefecture in DEPARTMENTS}
-# French article for « de l'Ain », « du Rhône », « de la Loire »…
-DEPARTMENT_OF = {
-    "01": "de l'Ain",
-    "03": "de l'Allier",
-    "07": "de l'Ardèche",
-    "15": "du Cantal",
-    "26": "de la Drôme",
-    "38": "de l'Isère",
-    "42": "de la Loire",
-    "43": "de la Haute-Loire",
-    "63": "du Puy-de-Dôme",
-    "69": "du Rhône",
-    "73": "de la Savoie",
-    "74": "de la Haute-Savoie",
+# Grammatical gender of each department's name: « le Cantal », « la Drôme » (« l'Ain » either way).
+DEPARTMENT_GENDERS = {
+    "01": "m",
+    "03": "m",
+    "07": "f",
+    "15": "m",
+    "26": "f",
+    "38": "f",
+    "42": "f",
+    "43": "f",
+    "63": "m",
+    "69": "m",
+    "73": "f",
+    "74": "f",
 }
+# « l'Ain », « le Cantal », « la Haute-Loire »: a department's name in a sentence.
+DEPARTMENT_WITH_ARTICLE = {code: with_article(name, DEPARTMENT_GENDERS[code]) for code, name, _ in DEPARTMENTS}
+# « de l'Ain », « du Rhône », « de la Loire »…
+DEPARTMENT_OF = {code: de(name) for code, name in DEPARTMENT_WITH_ARTICLE.items()}
 
 SERVICE_LEVELS = [
     {

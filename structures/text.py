@@ -33,27 +33,69 @@ def normalize(text):
     return " ".join(_ABBREVIATIONS.get(word, word) for word in words)
 
 
-_VOWELS = tuple("AEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜŒaeiouyàâäéèêëîïôöùûüœ")
+_VOWELS = tuple("AEIOUÀÂÄÉÈÊËÎÏÔÖÙÛÜŒaeiouàâäéèêëîïôöùûüœ")
+# First words whose h is « aspiré »: French does not elide before them (« de Haute-Rivoire »,
+# « le Hameau »); before the others it does (« d'Hauteville-Lompnes », « d'Heyrieux »).
+_H_ASPIRE = {"haut", "haute", "hautes", "hauts", "hameau", "halle", "halles", "hêtre", "houx", "hutte", "hérisson"}
+# « Le » and « Les » at the start of a name merge with « de » and « à » (« du Puy-en-Velay », « aux
+# Abrets »); « La » and « L' » stay, with their capital when they belong to the name (« de La
+# Tour-du-Pin », « à L'Isle-d'Abeau »: French typography), lowercase when added (« de la Haute-Loire »).
+_MERGING_ARTICLES = [("les ", "des ", "aux "), ("le ", "du ", "au ")]
+
+
+def elides(name):
+    """True when French drops the vowel of « de », « le », « que » before `name`: a vowel, a mute h,
+    a y before a consonant (« d'Yssingeaux » but « de Yenne »)."""
+    if not name:
+        return False
+    first = name[0]
+    if first in "Hh":
+        word = re.split(r"[\s'’-]", name, maxsplit=1)[0].lower()
+        return word not in _H_ASPIRE
+    if first in "Yy":
+        return len(name) > 1 and not name[1].startswith(_VOWELS)
+    return name.startswith(_VOWELS)
+
+
+def _contracted(name, column):
+    lowered = name.lower()
+    for article, *forms in _MERGING_ARTICLES:
+        if lowered.startswith(article) and len(name) > len(article):
+            return f"{forms[column]}{name[len(article) :]}"
+    return None
 
 
 def de(name):
     """« de » before a name, as French writes it: « d'Annecy », « du Puy-en-Velay » (Le),
-    « des Abrets » (Les), « de la Tour-du-Pin », « de l'Isle-d'Abeau », « de Lyon ».
+    « des Abrets » (Les), « de La Tour-du-Pin », « de L'Isle-d'Abeau », « de Lyon »; the same
+    before a name given with its article (« la Haute-Loire » → « de la Haute-Loire »).
 
     >>> [de(name) for name in ("Annecy", "Le Puy-en-Velay", "Les Abrets", "La Tour-du-Pin", "L'Isle-d'Abeau", "Lyon")]
-    ["d'Annecy", 'du Puy-en-Velay', 'des Abrets', 'de la Tour-du-Pin', "de l'Isle-d'Abeau", 'de Lyon']
+    ["d'Annecy", 'du Puy-en-Velay', 'des Abrets', 'de La Tour-du-Pin', "de L'Isle-d'Abeau", 'de Lyon']
     """
-    if name.startswith("Le "):
-        return f"du {name[3:]}"
-    if name.startswith("Les "):
-        return f"des {name[4:]}"
-    if name.startswith("La "):
-        return f"de la {name[3:]}"
-    if name.startswith(("L'", "L’")):
-        return f"de l'{name[2:]}"
-    if name.startswith(_VOWELS):
-        return f"d'{name}"
-    return f"de {name}"
+    name = str(name)
+    return _contracted(name, 0) or (f"d'{name}" if elides(name) else f"de {name}")
+
+
+def a(name):
+    """« à » before a name: « à Lyon », « au Puy-en-Velay », « aux Abrets », « à La Tour-du-Pin »,
+    « à L'Isle-d'Abeau »."""
+    name = str(name)
+    return _contracted(name, 1) or f"à {name}"
+
+
+def near(name):
+    """« près de » before a name: « près de Lyon », « près d'Annecy », « près du Puy-en-Velay »."""
+    return f"près {de(name)}"
+
+
+# The departments of the region with their article (« la Haute-Loire », « l'Ain », « le Cantal »).
+_DEPARTMENT_ARTICLES = {"m": "le ", "f": "la "}
+
+
+def with_article(name, gender):
+    """A name that takes an article (departments): « le Cantal », « la Drôme », « l'Ain »."""
+    return f"l'{name}" if elides(name) else f"{_DEPARTMENT_ARTICLES[gender]}{name}"
 
 
 def plural_fr(count, singular, plural):

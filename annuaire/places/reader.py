@@ -17,7 +17,7 @@ from annuaire.places.words import (
 )
 from structures.models import Commune
 from structures.reference import DEPARTMENT_NAMES, PREFECTURES
-from structures.text import normalize
+from structures.text import de, normalize
 
 CANDIDATES_SHOWN = 12
 # A big town whose name starts like a village's exact name comes first when it is this many times
@@ -271,14 +271,14 @@ class Reader:
                     resolution.place = entry.place(former_name=former)
                     self.understood(
                         f"Le code {code} n'est pas un code postal de commune (code CEDEX ?) : "
-                        f"nous avons cherché autour de {entry.name}."
+                        f"nous avons cherché autour {de(entry.name)}."
                     )
                     return resolution
             resolution.place = department_place(code[:2])
             kind = "un code CEDEX" if cedex else "le code d'un service (CEDEX) ou un code inconnu"
             self.understood(
-                f"Le code {code} est {kind} : nous avons cherché dans le département "
-                f"{resolution.place.label}. Indiquez votre commune pour voir les lieux les plus proches."
+                f"Le code {code} est {kind} : nous avons cherché dans "
+                f"{resolution.place.in_sentence}. Indiquez votre commune pour voir les lieux les plus proches."
             )
             return resolution
         resolution.message = f"Aucune commune de France n'a le code postal {code}."

@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass, field
 
+from structures.geo import great_circle_km
 from structures.models.territory import city_code_of
-from structures.text import de
+from structures.reference import DEPARTMENT_WITH_ARTICLE
+from structures.text import de, near
 
 # French says « en Bretagne » but « dans le Grand Est », « à La Réunion »: the regions and
 # territories (fixtures/communes-hors-region.csv) that do not take « en ».
@@ -50,6 +52,35 @@ class Place:
         if self.former_name:
             return f"{self.former_name} (commune {de(self.name)}, {self.postal_code})"
         return f"{self.name} ({self.postal_code})"
+
+    @property
+    def measures_distance(self):
+        """A commune or a position is where the person is: distances from it mean something. A
+        department's reference point (its prefecture) is not: its results are listed by commune."""
+        return self.kind != "departement"
+
+    def distance_km(self, latitude, longitude):
+        """The distance from the place to a point, or None where it would mean nothing."""
+        return great_circle_km(self.latitude, self.longitude, latitude, longitude) if self.measures_distance else None
+
+    @property
+    def in_sentence(self):
+        """The place inside a sentence: « Vienne (38200) », « la Haute-Loire (43) », « votre position »."""
+        if self.kind == "departement":
+            return f"{DEPARTMENT_WITH_ARTICLE.get(self.department, self.name)} ({self.department})"
+        if self.kind == "position":
+            return "votre position"
+        return self.label
+
+    @property
+    def of(self):
+        """« de Vienne (38200) », « d'Annecy (74000) », « de la Haute-Loire (43) », « de votre position »."""
+        return de(self.in_sentence)
+
+    @property
+    def near(self):
+        """« près de Vienne (38200) », « près du Puy-en-Velay (43000) », « près de votre position »."""
+        return near(self.in_sentence)
 
 
 @dataclass(frozen=True)

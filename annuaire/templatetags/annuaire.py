@@ -37,3 +37,15 @@ def plural_fr(count, forms):
 def de_filter(name):
     """{{ commune.name|de }}: « de Lyon », « d'Annecy », « du Puy-en-Velay » (structures.text.de)."""
     return text.de(str(name))
+
+
+@register.filter(name="a")
+def a_filter(name):
+    """{{ commune.name|a }}: « à Lyon », « au Puy-en-Velay », « aux Abrets » (structures.text.a)."""
+    return text.a(str(name))
+
+
+@register.filter
+def pres_de(name):
+    """{{ commune.name|pres_de }}: « près de Lyon », « près d'Annecy » (structures.text.near)."""
+    return text.near(str(name))

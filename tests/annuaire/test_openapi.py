@@ -140,6 +140,7 @@ def wsgi_application():
         request_finished.connect(close_old_connections)
 
 
+@pytest.mark.slow
 def test_generated_requests_never_get_a_server_error(directory, wsgi_application):
     """At least 2,000 requests generated from the document (schemathesis), each answer checked
     against it: no 5xx, documented status codes, content types and bodies."""

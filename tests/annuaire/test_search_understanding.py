@@ -276,7 +276,7 @@ def test_a_corrected_spelling_is_said():
 def test_a_cedex_code_says_what_was_understood():
     resolution = resolve("38043 cedex")
     assert resolution.understood[0].startswith(
-        "Le code 38043 est un code CEDEX : nous avons cherché dans le département Isère (38)."
+        "Le code 38043 est un code CEDEX : nous avons cherché dans l'Isère (38)."
     )
 
 
