@@ -24,11 +24,15 @@ def networks(request):
 
 
 def accessibility(request):
-    return render(request, "pages/accessibility.html")
+    return render(request, "pages/accessibility.html", {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL})
 
 
 def legal(request):
-    return render(request, "pages/legal.html", {"hosting_notice": settings.HOSTING_NOTICE})
+    return render(
+        request,
+        "pages/legal.html",
+        {"hosting_notice": settings.HOSTING_NOTICE, "publication_director": settings.PUBLICATION_DIRECTOR},
+    )
 
 
 def privacy(request):

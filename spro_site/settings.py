@@ -217,11 +217,17 @@ MAP_REGION_VIEW = {"latitude": 45.5, "longitude": 4.6, "zoom": 7}
 # Empty by default: no request leaves the site, points are placed on the map.
 ADDRESS_API_URL = env_str("ADDRESS_API_URL")
 
-# Who hosts the site, for the legal notice (« mentions légales »).
+# The legal notice (« mentions légales ») and the accessibility statement name the installation's
+# people and ways of contact. Empty: the pages say that the installation is a demonstration.
+# Who hosts the site (a sentence).
 HOSTING_NOTICE = env_str(
     "HOSTING_NOTICE",
     default="Installation de démonstration : l'hébergeur sera indiqué ici lors de la mise en service.",
 )
+# The person responsible for what is published (« directeur ou directrice de la publication »).
+PUBLICATION_DIRECTOR = env_str("PUBLICATION_DIRECTOR")
+# An e-mail address at which the team keeping the directory answers about accessibility.
+ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL")
 
 LOGGING = {
     "version": 1,
