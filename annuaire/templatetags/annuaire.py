@@ -1,5 +1,6 @@
 import phonenumbers
 from django import template
+from django.utils.html import format_html
 
 from structures import text
 from structures.validators import format_french_phone, parse_french_phone
@@ -49,3 +50,12 @@ def a_filter(name):
 def pres_de(name):
     """{{ commune.name|pres_de }}: « près de Lyon », « près d'Annecy » (structures.text.near)."""
     return text.near(str(name))
+
+
+@register.filter
+def network_abbr(network):
+    """{{ network|network_abbr }}: its short name, an acronym with what it stands for
+    (« <abbr title="Centre d'information et d'orientation">CIO</abbr> »)."""
+    if network.expansion:
+        return format_html('<abbr title="{}">{}</abbr>', network.expansion, network.short_name)
+    return network.short_name or network.name

@@ -1,5 +1,7 @@
 """The controlled vocabularies: publics, levels of service, networks."""
 
+import re
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -77,6 +79,16 @@ class Network(models.Model):
 
     def get_absolute_url(self):
         return reverse("annuaire:network", args=[self.slug])
+
+    @property
+    def expansion(self):
+        """What the short name stands for, when it is an acronym (« CIO » → « Centre d'information et
+        d'orientation »); empty when the short name says it all (« France Travail »)."""
+        short = self.short_name or self.name
+        acronym = short.isupper() or f"({short})" in self.name
+        if short == self.name or not acronym:
+            return ""
+        return re.sub(rf"\s*\({re.escape(short)}\)$", "", self.name)
 
     @property
     def circle_explanation(self):

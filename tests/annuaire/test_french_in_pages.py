@@ -64,3 +64,27 @@ def test_a_department_search_lists_by_commune_without_distances(client):
     # The open data says the same: no distance from the prefecture.
     api = client.get(reverse("annuaire:api-points"), {"q": "Cantal"}).json()
     assert [result["distance_km"] for result in api["results"]] == [None, None, None]
+
+
+def test_acronyms_are_expanded_where_a_citizen_meets_them(client):
+    structure = StructureFactory(name="CIO de Saint-Étienne", network_slug="cio")
+    ReceptionPointFactory(structure=structure, name="CIO de Saint-Étienne", commune_insee="42218")
+    page = text_of(client.get(reverse("annuaire:search"), {"q": "Saint-Étienne"}))
+    assert "Centre d'information et d'orientation (CIO) · Site principal" in page
+
+
+@pytest.mark.parametrize(
+    ("network", "expected"),
+    [
+        ("cio", '<abbr title="Centre d&#x27;information et d&#x27;orientation">CIO</abbr>'),
+        ("apec", '<abbr title="Association pour l&#x27;emploi des cadres">Apec</abbr>'),
+        ("cma", '<abbr title="Chambre de métiers et de l&#x27;artisanat">CMA</abbr>'),
+        ("france-travail", "France Travail"),
+        ("avenir-actifs", "Avenir Actifs"),
+    ],
+)
+def test_a_repeated_acronym_says_what_it_stands_for(network, expected):
+    from annuaire.templatetags.annuaire import network_abbr
+    from structures.models import Network
+
+    assert network_abbr(Network.objects.get(slug=network)) == expected
