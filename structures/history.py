@@ -3,6 +3,7 @@ had (many-to-many relations, kept with each version), and, for a point, the chan
 hours and closures made with each version, written in French (« Mardi : 9 h 00 – 12 h 00 ajouté »).
 """
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from datetime import timedelta
 
@@ -100,11 +101,12 @@ _WORDS = {"+": "ajouté", "-": "retiré"}
 _CLOSURE_WORDS = {"+": "ajoutée", "-": "retirée"}
 
 
-def _net_changes(items, describe, words):
-    """The lines of one version's changes of rows: a row removed and the same row added back (the
-    week is saved whole) cancel out; a row changed in place reads « avant → après »."""
+def _net_changes(items, describe, words, order):
+    """The lines of one version's changes of rows, in the rows' order (`order`: their sort key, the
+    week's order for hours): a row removed and the same row added back (the week is saved whole)
+    cancel out; a row changed in place reads « avant → après »."""
     added, removed, lines = Counter(), Counter(), []
-    for item in items:
+    for item in sorted(items, key=order):
         if item.history_type == "+":
             added[describe(item)] += 1
         elif item.history_type == "-":
@@ -113,10 +115,9 @@ def _net_changes(items, describe, words):
             before = item.prev_record
             if before is not None and describe(before) != describe(item):
                 lines.append(f"{describe(before)} → {describe(item)}")
-    for text in sorted((removed - added).elements()):
-        lines.append(f"{text} {words['-']}")
-    for text in sorted((added - removed).elements()):
-        lines.append(f"{text} {words['+']}")
+    # Counters keep the order in which their texts were first counted.
+    lines += [f"{text} {words['-']}" for text in (removed - added).elements()]
+    lines += [f"{text} {words['+']}" for text in (added - removed).elements()]
     return lines
 
 
@@ -132,17 +133,18 @@ def point_rows_changes(point_id, versions, newer=None):
     window = {"point_id": point_id, "history_date__gte": versions[0].history_date}
     if newer is not None:
         window["history_date__lt"] = newer
+    dates = [version.history_date for version in versions]
     changes = {version: [] for version in versions}
-    for model, describe, words in (
-        (OpeningHours, _slot_text, _WORDS),
-        (Closure, _closure_text, _CLOSURE_WORDS),
+    for model, describe, words, order in (
+        (OpeningHours, _slot_text, _WORDS, lambda slot: (slot.weekday, slot.opens)),
+        (Closure, _closure_text, _CLOSURE_WORDS, lambda closure: closure.starts_on),
     ):
         per_version = defaultdict(list)
-        for item in model.history.filter(**window).order_by("history_date"):
-            owner = [version for version in versions if version.history_date <= item.history_date][-1]
-            per_version[owner].append(item)
+        for item in model.history.filter(**window):
+            # The version it was saved with: the newest one not after it.
+            per_version[versions[bisect_right(dates, item.history_date) - 1]].append(item)
         for version, items in per_version.items():
-            changes[version].extend(_net_changes(items, describe, words))
+            changes[version].extend(_net_changes(items, describe, words, order))
     return changes
 
 

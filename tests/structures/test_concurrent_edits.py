@@ -171,6 +171,8 @@ def test_one_save_is_one_version_holding_the_hours_publics_and_levels_it_changed
     assert f"Publics propres au lieu : vide → {jeunes.name}" in page
     assert "Mardi : 9 h 00 – 12 h 00 ajouté" in page
     assert "Mardi : 13 h 30 – 17 h 00 ajouté" in page
+    # In the week's order, not the text's (« 13 h 30 » would come before « 9 h 00 »).
+    assert page.index("Mardi : 9 h 00 – 12 h 00 ajouté") < page.index("Mardi : 13 h 30 – 17 h 00 ajouté")
     # The Monday slot, saved again with the whole week, did not change: only its creation is told.
     assert page.count("Lundi : 9 h 00 – 12 h 00 ajouté") == 1
     assert "Lundi : 9 h 00 – 12 h 00 retiré" not in page
