@@ -2,15 +2,13 @@
 of competence (departments, intercommunalities, communes, minus those taken out), first in the
 search and marked, on the commune page and its API twin, in the helper and the open data."""
 
-import re
-from html import unescape
-
 import pytest
 from django.urls import reverse
 
 from annuaire.competence import competence_for
 from structures.models import Commune, Structure
 from tests.annuaire.api_helpers import json_body
+from tests.page_text import page_text
 from tests.structures.factories import ReceptionPointFactory, StructureFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,11 +34,6 @@ def border():
     own_point = ReceptionPointFactory(structure=own, name="ML Rhodanienne — Estrablin", commune_insee=ESTRABLIN)
     other_point = ReceptionPointFactory(structure=other, name="ML Lyon Sud — antenne de Vienne", commune_insee=VIENNE)
     return own, other, own_point, other_point
-
-
-def page_text(response):
-    """The words of the page, tags taken out."""
-    return " ".join(unescape(re.sub(r"<[^>]+>", "", response.content.decode())).split())
 
 
 def test_an_intercommunality_expands_to_its_communes_minus_those_taken_out():

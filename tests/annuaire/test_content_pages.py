@@ -1,8 +1,9 @@
-import re
 from html import unescape
 
 import pytest
 from django.urls import reverse
+
+from tests.page_text import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -59,29 +60,29 @@ def test_hosting_notice_comes_from_settings(client, settings):
     assert "Hébergé par l&#x27;exploitant de test." in client.get(reverse("annuaire:legal")).content.decode()
 
 
-def page_text(client, name):
-    """A page's text as read: tags out, entities decoded, spaces collapsed."""
-    source = client.get(reverse(f"annuaire:{name}")).content.decode()
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", source)).split()), source
+def text_and_source(client, name):
+    """A page's text as read, and its HTML."""
+    response = client.get(reverse(f"annuaire:{name}"))
+    return page_text(response), response.content.decode()
 
 
 # Each setting read in a test of its own: the page cache keeps a page for the installation's settings.
 def test_a_demonstration_names_no_publication_director(client, settings):
     settings.PUBLICATION_DIRECTOR = ""
-    text, _ = page_text(client, "legal")
+    text, _ = text_and_source(client, "legal")
     assert "Direction de la publication Installation de démonstration : la personne responsable" in text
 
 
 def test_the_legal_notice_names_the_publication_director(client, settings):
     settings.PUBLICATION_DIRECTOR = "Le président du Conseil régional d’Auvergne-Rhône-Alpes"
-    text, _ = page_text(client, "legal")
+    text, _ = text_and_source(client, "legal")
     assert "Direction de la publication Le président du Conseil régional d’Auvergne-Rhône-Alpes" in text
     assert "la personne responsable de la publication sera nommée ici" not in text
 
 
 def test_the_accessibility_statement_of_a_demonstration_gives_a_postal_contact_and_the_plan(client, settings):
     settings.ACCESSIBILITY_CONTACT_EMAIL = ""
-    text, source = page_text(client, "accessibility")
+    text, source = text_and_source(client, "accessibility")
     assert (
         "Par courrier : Région Auvergne-Rhône-Alpes, Service public régional de l'orientation, "
         "1 esplanade François Mitterrand, CS 20033, 69269 Lyon Cedex 02." in text
@@ -96,7 +97,7 @@ def test_the_accessibility_statement_of_a_demonstration_gives_a_postal_contact_a
 
 def test_the_accessibility_statement_gives_the_configured_address(client, settings):
     settings.ACCESSIBILITY_CONTACT_EMAIL = "accessibilite-annuaire@region.example"
-    text, source = page_text(client, "accessibility")
+    text, source = text_and_source(client, "accessibility")
     assert 'href="mailto:accessibilite-annuaire@region.example"' in source
     assert "Par courriel : accessibilite-annuaire@region.example" in text
     assert "Installation de démonstration" not in text

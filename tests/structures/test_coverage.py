@@ -9,15 +9,12 @@ from django.urls import reverse
 
 from structures.coverage import coverage
 from structures.models import Commune, Network
+from tests.page_text import page_text
 from tests.structures.factories import StructureFactory
 
 pytestmark = pytest.mark.django_db
 
 VIENNE_CONDRIEU, VIENNE = "200077014", "38544"
-
-
-def text(response):
-    return " ".join(unescape(re.sub(r"<[^>]+>", "", response.content.decode())).split())
 
 
 @pytest.fixture
@@ -43,7 +40,7 @@ def test_uncovered_and_twice_covered_communes(missions):
 
 
 def test_the_dashboard_shows_them(admin_client, missions):
-    page = text(admin_client.get(reverse("admin-dashboard")))
+    page = page_text(admin_client.get(reverse("admin-dashboard")))
     members = Commune.objects.filter(epci_id=VIENNE_CONDRIEU).count()
     region = Commune.objects.filter(kind="commune").count()
     assert f"{region - members} communes sans Mission Locale" in page
@@ -56,7 +53,7 @@ def test_the_structure_form_counts_and_maps_its_communes(admin_client, missions)
     response = admin_client.get(reverse("admin:structures_structure_change", args=[rhodanienne.pk]))
     members = Commune.objects.filter(epci_id=VIENNE_CONDRIEU).count()
     html = response.content.decode()
-    assert f"{members} communes" in text(response)
+    assert f"{members} communes" in page_text(response)
     assert 'class="js-area-map admin-area-map"' in html
     assert "Estrablin" in unescape(re.search(r'data-communes="([^"]+)"', html)[1])
     assert "/static/js/admin_area_map.js" in html
