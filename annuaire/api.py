@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from annuaire import data_inclusion
+from annuaire.caching import data_version
 from annuaire.competence import competent_places
 from annuaire.filters import StructureFilterSet
-from annuaire.mapping import MapForm, map_features, rounded
+from annuaire.mapping import MapForm, map_features, rounded, whole_grid
 from annuaire.openapi import openapi_document
 from annuaire.opendata import (
     CHUNK_SIZE,
@@ -163,6 +164,7 @@ def points_geojson(request):
         zoom,
         lambda queryset: export_order(outcome, queryset.for_open_data()),
         lambda point: point_feature(point, shape_context),
+        grid_of(request, outcome),
     )
     return feature_collection(features, extent)
 
@@ -344,8 +346,15 @@ def map_points(request):
     def rows(queryset):
         return queryset.prefetch_related(None).order_by().values(*MARKER_FIELDS)
 
-    features, extent = map_features(outcome.scope, box, zoom, rows, lambda row: map_point(request, row, outcome.place))
+    features, extent = map_features(
+        outcome.scope, box, zoom, rows, lambda row: map_point(request, row, outcome.place), grid_of(request, outcome)
+    )
     return feature_collection(features, extent)
+
+
+def grid_of(request, outcome):
+    """The whole directory's counted grid when nothing is searched (annuaire.mapping.whole_grid)."""
+    return None if outcome.searched else whole_grid(outcome.scope, data_version(request))
 
 
 def map_point(request, row, place):

@@ -5,18 +5,33 @@ them, clusters computed by the database on a grid of the map's zoom level (docs/
     features, extent = map_features(scope, form.cleaned_data["bbox"], form.cleaned_data["zoom"], rows, feature)
 
 The site's own map (/carte/lieux.geojson) and the open-data GeoJSON (/api/v1/lieux.geojson) follow
-the same contract: `bbox` keeps the points inside the box, `zoom` turns more than MAP_POINT_LIMIT
-points into clusters. The answer's size and cost depend on the cells shown, not on the density.
+the same contract: `bbox` keeps the points inside the box; with `zoom` the box is widened to the
+cells of that zoom's grid it meets, and more than MAP_POINT_LIMIT points in it become clusters (a
+cluster at the edge of the map counts all the points of its cell, as web maps do). The answer's size
+depends on the cells shown, not on the density.
+
+The map of the whole directory (no search: the first map a person sees) is counted once per version
+of the data and zoom level (`whole_grid`) and then read from the cache: its cost does not grow with
+the density either. A search's clusters are counted by the database on each request.
 """
 
+import math
 import re
 
 from django import forms
+from django.utils import timezone
+
+from spro_site.cache import get_or_compute
+from structures.geo import grid_cell_degrees
 
 # Beyond this many points in the box, the answer is clusters (and the points alone in their cell).
 MAP_POINT_LIMIT = 100
 MAX_ZOOM = 20
 COORDINATE_DECIMALS = 5
+# The whole directory's grid is kept up to this zoom: at zoom 10 the region has at most about 4,000
+# cells; closer, a map shows a small box, whose points the database counts quickly.
+WHOLE_GRID_MAX_ZOOM = 10
+WHOLE_GRID_SECONDS = 24 * 3600
 _NUMBER = r"-?\d{1,3}(?:\.\d{1,12})?"
 BOX_PATTERN = rf"^{_NUMBER},{_NUMBER},{_NUMBER},{_NUMBER}$"
 
@@ -51,8 +66,9 @@ class MapForm(forms.Form):
         min_value=0,
         max_value=MAX_ZOOM,
         help_text=(
-            f"Niveau de zoom de la carte (0 à {MAX_ZOOM}) : au-delà de {MAP_POINT_LIMIT} lieux, la réponse les "
-            "regroupe par carreau de la grille de ce zoom (entités « cluster » avec leur nombre de lieux)."
+            f"Niveau de zoom de la carte (0 à {MAX_ZOOM}) : le rectangle est élargi aux carreaux de la grille de ce "
+            f"zoom qu'il touche et, au-delà de {MAP_POINT_LIMIT} lieux, la réponse les regroupe par carreau "
+            "(entités « cluster » avec leur nombre de lieux)."
         ),
         error_messages={
             "invalid": "Le zoom doit être un nombre entier.",
@@ -95,25 +111,78 @@ def point_box(feature):
     return longitude, latitude, longitude, latitude
 
 
-def map_features(scope, box, zoom, rows, feature):
+def cell_span(box, zoom):
+    """(first column, last column, first row, last row) of the grid cells at `zoom` that `box` meets."""
+    height, width = grid_cell_degrees(zoom)
+    west, south, east, north = box
+    return (
+        math.floor(west / width),
+        math.floor(east / width),
+        math.floor(south / height),
+        math.floor(north / height),
+    )
+
+
+def widened(box, zoom):
+    """`box` widened to the edges of the grid cells it meets at `zoom`."""
+    height, width = grid_cell_degrees(zoom)
+    first_x, last_x, first_y, last_y = cell_span(box, zoom)
+    return first_x * width, first_y * height, (last_x + 1) * width, (last_y + 1) * height
+
+
+def cells_in(cells, box, zoom):
+    """The cells (rows of grid_clusters) that `box` meets; all of them without a box."""
+    if box is None:
+        return list(cells)
+    first_x, last_x, first_y, last_y = cell_span(box, zoom)
+    return [cell for cell in cells if first_x <= cell["cell_x"] <= last_x and first_y <= cell["cell_y"] <= last_y]
+
+
+def whole_grid(scope, version):
+    """`grid` for map_features when `scope` is the whole published directory: its cells at a zoom
+    counted once per version of the data (`version`, see annuaire.caching.data_version) and date
+    (an ended label hides its places the next day), then read from the shared cache."""
+
+    def grid(zoom):
+        if zoom > WHOLE_GRID_MAX_ZOOM:
+            return None
+        serial, changed_at = version
+        key = f"map-grid:{serial}@{changed_at.timestamp()}:{timezone.localdate().isoformat()}:{zoom}"
+        return get_or_compute(key, lambda: list(scope.grid_clusters(zoom)), WHOLE_GRID_SECONDS)
+
+    return grid
+
+
+def map_features(scope, box, zoom, rows, feature, grid=None):
     """The features of a map showing `scope` (points of a search) inside `box` at `zoom`, and their
     extent. `rows(queryset)` selects and orders what `feature(row)` turns into a point feature.
-    Without a zoom every point of the box is a feature."""
+    Without a zoom every point of the box is a feature. `grid(zoom)`, when given, returns the cells
+    of the whole `scope` at `zoom` already counted (`whole_grid`), or None."""
 
-    def points(queryset, limit=None):
-        selected = rows(queryset)
-        return [feature(row) for row in (selected if limit is None else selected[:limit])]
+    def points(queryset):
+        return [feature(row) for row in rows(queryset)]
 
-    if box is not None:
-        scope = scope.in_box(*box)
     if zoom is None:
-        features = points(scope)
-        return features, extent_of(map(point_box, features))
-    features = points(scope, MAP_POINT_LIMIT + 1)
-    if len(features) <= MAP_POINT_LIMIT:
-        return features, extent_of(map(point_box, features))
-    cells = list(scope.grid_clusters(zoom))
+        return shown_points(points(scope if box is None else scope.in_box(*box)))
+    if box is not None:
+        scope = scope.in_box(*widened(box, zoom))
+    counted = grid(zoom) if grid is not None else None
+    if counted is not None:
+        cells = cells_in(counted, box, zoom)
+        if sum(cell["count"] for cell in cells) <= MAP_POINT_LIMIT:
+            return shown_points(points(scope))
+    else:
+        # At most one more row than the limit is read, and turned into features only if they are shown.
+        selected = list(rows(scope)[: MAP_POINT_LIMIT + 1])
+        if len(selected) <= MAP_POINT_LIMIT:
+            return shown_points([feature(row) for row in selected])
+        cells = list(scope.grid_clusters(zoom))
     alone = [cell["first_id"] for cell in cells if cell["count"] == 1]
     features = [cluster_feature(cell) for cell in cells if cell["count"] > 1]
-    features += points(scope.filter(pk__in=alone))
+    # Their ids come from the scope's own cells: read by id, without the search's conditions again.
+    features += points(scope.model.objects.filter(pk__in=alone))
     return features, extent_of((cell["west"], cell["south"], cell["east"], cell["north"]) for cell in cells)
+
+
+def shown_points(features):
+    return features, extent_of(map(point_box, features))

@@ -136,3 +136,27 @@ def test_the_clustered_map_takes_a_fixed_number_of_queries(client, two_towns, dj
     add_points("Lyon-bis", 300, LYON)
     with django_assert_max_num_queries(7):
         client.get(reverse("annuaire:map-points"), {"zoom": 8, "bbox": REGION, "q": "Lyon", "rayon": "50"})
+
+
+# A box whose east edge (4.7) cuts the grid cell of Lyon at zoom 8 (4.57° to 4.92° of longitude).
+WEST_OF_LYON = "4.0,45.0,4.7,46.5"
+
+
+@pytest.mark.parametrize("params", [{}, {"reseau": "mission-locale"}], ids=["whole map", "search"])
+def test_a_cluster_cut_by_the_edge_of_the_map_counts_its_whole_cell(client, two_towns, params):
+    add_points("Lyon-bis", 50, LYON)
+    data = get_map(client, zoom=8, bbox=WEST_OF_LYON, **params)
+    assert [count for count, _, _ in clusters(data)] == [110]
+
+
+def test_the_whole_map_is_counted_once_per_version_of_the_data(client, two_towns, django_assert_num_queries):
+    get_map(client, zoom=8, bbox=REGION)
+    # Another box at the same zoom: the cells come from the cache (one query for the data's version,
+    # one for the point alone in its cell), none is counted again.
+    with django_assert_num_queries(2) as queries:
+        other = get_map(client, zoom=8, bbox="4.0,44.5,6.0,46.5")
+    assert not any("GROUP BY" in query["sql"] for query in queries.captured_queries)
+    assert [count for count, _, _ in clusters(other)] == [60, 60]
+    # A change of the data is counted at the next map.
+    add_points("Grenoble-bis", 5, GRENOBLE, commune_insee="38185")
+    assert [count for count, _, _ in clusters(get_map(client, zoom=8, bbox="4.0,44.5,6.0,46.5"))] == [60, 65]
