@@ -12,6 +12,8 @@ def site(request):
         "MAP_TILES_URL": settings.MAP_TILES_URL,
         "MAP_TILES_ATTRIBUTION": settings.MAP_TILES_ATTRIBUTION,
         "MAP_REGION_VIEW": settings.MAP_REGION_VIEW,
+        # The page's name in the header's menu (« aria-current »); none on an error page.
+        "current_page": getattr(request.resolver_match, "url_name", "") or "",
     }
 
 

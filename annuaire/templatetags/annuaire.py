@@ -1,5 +1,6 @@
 import phonenumbers
 from django import template
+from django.templatetags.static import static
 from django.utils.html import format_html
 
 from structures import text
@@ -15,6 +16,29 @@ def tel_href(value):
     if number is None:
         return ""
     return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# The symbols of static/img/icons.svg: one file, cached by the browser, for every icon of every page.
+ICONS = frozenset({"phone", "directions", "clock", "pin", "wheelchair", "print"})
+
+
+@register.simple_tag
+def icon(name):
+    """An icon drawn from the site's own sprite, beside words that say the same (hidden from screen
+    readers)."""
+    if name not in ICONS:
+        raise ValueError(f"Unknown icon: {name}")
+    return format_html(
+        '<svg class="icon" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>',
+        static("img/icons.svg"),
+        name,
+    )
+
+
+@register.filter
+def directions_url(point):
+    """Directions to a point on OpenStreetMap (a link the person follows; the site calls nobody)."""
+    return f"https://www.openstreetmap.org/directions?to={point.latitude:f}%2C{point.longitude:f}"
 
 
 @register.filter

@@ -30,6 +30,10 @@ def test_search_from_the_home_page_with_the_keyboard_only(live_server, page, pla
     page.goto(f"{live_server.url}/")
     page.keyboard.press("Tab")  # skip link
     page.keyboard.press("Tab")  # site name
+    # The header's menu, in reading order, then the search box.
+    for name in ("Rechercher", "Quelle structure pour moi ?", "Le SPRO", "Les réseaux"):
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("navigation", name="Menu principal").get_by_role("link", name=name)).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_label(re.compile("Où habitez-vous"))).to_be_focused()
     page.keyboard.type("st etienne")
@@ -100,7 +104,10 @@ def test_the_same_search_without_javascript(live_server, browser, places, screen
     page.get_by_label(re.compile("Où habitez-vous")).fill("42000")
     page.get_by_role("button", name="Rechercher").click()
     expect(page.get_by_role("heading", name=re.compile("^3 lieux d'accueil"))).to_be_visible()
-    # Filters are a plain form: choose, then submit.
+    # On a phone the form is folded into one line above the results; filters are a plain form.
+    expect(page.locator(".search-edit__summary")).to_contain_text("Lieux près de Saint-Étienne (42000), 20 km")
+    expect(page.get_by_label("Réseau")).to_be_hidden()
+    page.locator(".search-edit__summary").click()
     page.locator(".filters__summary").click()
     page.get_by_label("Réseau").select_option("cio")
     page.get_by_role("button", name="Appliquer les filtres").click()
@@ -176,3 +183,50 @@ def test_the_map_draws_its_own_basemap_without_a_tile_server(live_server, page, 
     expect(basemap.nth(40)).to_be_attached(timeout=15000)
     assert page.locator("img.leaflet-tile").count() == 0  # nothing asked of a tile server
     assert screenshot("carte-fond-du-site-1280x800").stat().st_size > 20000
+
+
+# The sizes the issue names: a common phone, a common laptop.
+PHONE_375 = {"width": 375, "height": 812}
+LAPTOP = {"width": 1366, "height": 900}
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["avec-javascript", "sans-javascript"])
+def test_on_a_phone_the_first_result_and_its_call_button_are_in_the_first_screen(
+    live_server, browser, places, screenshot, javascript
+):
+    context = browser.new_context(java_script_enabled=javascript, viewport=PHONE_375, locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/recherche/?q=42000&sans_rdv=1")
+    first = page.locator(".results__list .result").first
+    title = first.get_by_role("heading", level=3)
+    expect(title).to_be_visible()
+    # No scrolling: the first result's name is inside the first screen.
+    assert title.bounding_box()["y"] + title.bounding_box()["height"] <= PHONE_375["height"]
+    # The search folded into one line that says what was searched, with the filters counted.
+    expect(page.locator(".search-edit__summary")).to_have_text(
+        re.compile(r"Lieux près de Saint-Étienne \(42000\), 20 km\s*· 1 filtre\s*Modifier")
+    )
+    call = first.get_by_role("link", name=re.compile("^Appeler le 04 65 71 00 01"))
+    expect(call).to_have_attribute("href", "tel:+33465710001")
+    go = first.get_by_role("link", name=re.compile("^Y aller"))
+    expect(go).to_have_attribute("href", re.compile(r"^https://www\.openstreetmap\.org/directions\?to=45\."))
+    for action in (call, go, first.get_by_role("link", name=re.compile("^Voir la fiche"))):
+        box = action.bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44, box
+    screenshot(f"resultats-telephone-375x812-{'js' if javascript else 'sans-js'}", page)
+    context.close()
+
+
+def test_on_a_laptop_the_whole_form_stays_open_beside_the_results(live_server, browser, places):
+    context = browser.new_context(viewport=LAPTOP, locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/recherche/?q=42000")
+    expect(page.locator(".search-edit__summary")).to_be_hidden()
+    expect(page.get_by_label(re.compile("Votre commune"))).to_be_visible()
+    expect(page.get_by_label(re.compile("Votre commune"))).to_have_value("42000")
+    page.locator(".filters__summary").click()
+    expect(page.get_by_label("Réseau")).to_be_visible()
+    nav = page.get_by_role("navigation", name="Menu principal")
+    expect(nav.get_by_role("link", name="Rechercher")).to_have_attribute("aria-current", "page")
+    page.wait_for_load_state("networkidle")
+    context.close()
