@@ -77,18 +77,51 @@
     return params.toString();
   }
 
+  // The parts of the form that say what is searched (« Filtrer (2 actifs) », the folded summary)
+  // are taken from the page the server rendered for the new address.
+  var SUMMARIES = [".filters__summary", ".search-edit__what"];
+
+  function copySummaries(form, page) {
+    SUMMARIES.forEach(function (selector) {
+      var mine = form.querySelector(selector);
+      var fresh = page.querySelector(selector);
+      if (mine && fresh) mine.innerHTML = fresh.innerHTML;
+    });
+  }
+
+  // After Back or Forward, every control shows what the address says, as the server rendered it.
+  function copyControls(form, page) {
+    Array.from(form.elements).forEach(function (control) {
+      if (!control.id || control.name === "q") return;
+      var fresh = page.getElementById(control.id);
+      if (!fresh) return;
+      if (control.type === "checkbox" || control.type === "radio") {
+        control.checked = fresh.hasAttribute("checked");
+      } else if (control.tagName === "SELECT") {
+        var selected = fresh.querySelector("option[selected]");
+        control.value = selected ? selected.value : fresh.options.length ? fresh.options[0].value : "";
+      } else if (control.type !== "hidden" && control.type !== "submit" && control.type !== "button") {
+        control.value = fresh.getAttribute("value") || "";
+      }
+    });
+  }
+
   function setUpLiveFilters(form, map) {
     var results = document.getElementById("resultats");
     var announcer = document.querySelector(".js-results-announcer");
     if (!results || !window.fetch || !window.history.pushState) return;
+    var lastUrl = window.location.href;
 
     function load(url, push) {
+      lastUrl = url;
       results.setAttribute("aria-busy", "true");
       fetch(url, { headers: { Accept: "text/html" } })
         .then(function (response) {
           return response.text();
         })
         .then(function (html) {
+          // A newer choice was made meanwhile: only its answer is shown (and announced).
+          if (url !== lastUrl) return;
           var page = new DOMParser().parseFromString(html, "text/html");
           var fresh = page.getElementById("resultats");
           if (!fresh) {
@@ -97,6 +130,8 @@
           }
           results.replaceWith(fresh);
           results = fresh;
+          copySummaries(form, page);
+          if (!push) copyControls(form, page);
           var title = fresh.querySelector("#titre-resultats, .alert__title, .no-result__title");
           if (announcer && title) announcer.textContent = title.textContent.replace(/\s+/g, " ").trim();
           document.title = page.title;
@@ -109,9 +144,34 @@
         });
     }
 
+    function apply() {
+      var url = form.action + "?" + queryOf(form);
+      if (url !== lastUrl) load(url, true);
+    }
+
+    // A list box moved with the keyboard changes at each arrow key: the choice is applied when the
+    // person leaves the list or presses Enter, not once per option passed over.
+    var keyed = null;
+    form.addEventListener("keydown", function (event) {
+      if (event.target.tagName !== "SELECT") return;
+      if (event.key === "Enter" && keyed) {
+        event.preventDefault();
+        keyed = null;
+        apply();
+      } else if (event.key !== "Tab" && event.key !== "Shift" && event.key !== "Escape") {
+        keyed = event.target;
+      }
+    });
+    form.addEventListener("focusout", function (event) {
+      if (event.target === keyed) {
+        keyed = null;
+        apply();
+      }
+    });
     form.addEventListener("change", function (event) {
       if (event.target.name === "q") return; // typing a new place is submitted explicitly
-      load(form.action + "?" + queryOf(form), true);
+      if (event.target === keyed) return;
+      apply();
     });
     window.addEventListener("popstate", function () {
       load(window.location.href, false);

@@ -230,3 +230,55 @@ def test_on_a_laptop_the_whole_form_stays_open_beside_the_results(live_server, b
     expect(nav.get_by_role("link", name="Rechercher")).to_have_attribute("aria-current", "page")
     page.wait_for_load_state("networkidle")
     context.close()
+
+
+def test_back_and_forward_keep_the_filters_and_the_results_in_step(live_server, page, places):
+    page.set_viewport_size(LAPTOP)
+    page.goto(f"{live_server.url}/recherche/?q=42000")
+    summary = page.locator(".filters__summary")
+    summary.click()
+    public, walk_in = page.get_by_label("Public"), page.get_by_label("Sans rendez-vous")
+    public.select_option("jeunes-16-25")
+    expect(page.get_by_role("heading", name=re.compile("^1 lieu d'accueil"))).to_be_visible()
+    expect(summary).to_have_text(re.compile(r"Filtrer\s*\(1 actif\)"))
+    walk_in.check()
+    expect(page).to_have_url(re.compile("sans_rdv=on"))
+    expect(summary).to_have_text(re.compile(r"Filtrer\s*\(2 actifs\)"))
+    page.go_back()
+    expect(page).not_to_have_url(re.compile("sans_rdv"))
+    expect(walk_in).not_to_be_checked()
+    expect(public).to_have_value("jeunes-16-25")
+    expect(summary).to_have_text(re.compile(r"Filtrer\s*\(1 actif\)"))
+    page.go_back()
+    expect(page.get_by_role("heading", name=re.compile("^3 lieux d'accueil"))).to_be_visible()
+    expect(public).to_have_value("")
+    expect(summary).to_have_text(re.compile(r"^\s*Filtrer\s*$"))
+    page.go_forward()
+    expect(page.get_by_role("heading", name=re.compile("^1 lieu d'accueil"))).to_be_visible()
+    expect(public).to_have_value("jeunes-16-25")
+    expect(summary).to_have_text(re.compile(r"Filtrer\s*\(1 actif\)"))
+    page.wait_for_load_state("networkidle")
+
+
+def test_a_list_box_moved_with_the_arrow_keys_applies_once_when_left(live_server, page, places):
+    page.set_viewport_size(LAPTOP)
+    page.goto(f"{live_server.url}/recherche/?q=42000")
+    page.wait_for_load_state("networkidle")
+    searches = []
+    page.on("request", lambda request: searches.append(request.url) if "/recherche/" in request.url else None)
+    page.locator(".filters__summary").click()
+    network = page.get_by_label("Réseau")
+    network.focus()
+    for _ in range(3):
+        network.press("ArrowDown")
+    page.wait_for_timeout(300)
+    assert searches == []
+    expect(page).not_to_have_url(re.compile("reseau="))
+    chosen = network.input_value()
+    assert chosen
+    network.press("Tab")
+    expect(page).to_have_url(re.compile(f"reseau={chosen}"))
+    page.wait_for_load_state("networkidle")
+    assert len(searches) == 1, searches
+    # Announced once, by the one live region.
+    expect(page.locator(".js-results-announcer")).to_have_text(re.compile("lieu"))
