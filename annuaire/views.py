@@ -21,6 +21,8 @@ from structures.validators import is_insee_code
 
 NEARBY_KM = 20
 NEARBY_SHOWN = 6
+# A point page lists this many of its structure's other points (folded); the structure's page has them all.
+SIBLINGS_SHOWN = 50
 
 
 def home(request):
@@ -104,6 +106,8 @@ def point_detail(request, slug):
         (other, distance_label(distance))
         for other, distance in published.nearby_other_structures(point, NEARBY_KM, NEARBY_SHOWN)
     ]
+    shown_siblings = list(siblings[:SIBLINGS_SHOWN])
+    siblings_count = siblings.count() if len(shown_siblings) == SIBLINGS_SHOWN else len(shown_siblings)
     url = request.build_absolute_uri(point.get_absolute_url())
     slots = list(point.opening_hours.all())
     context = {
@@ -117,7 +121,8 @@ def point_detail(request, slug):
         "closures": [closure for closure in point.closures.all() if closure.ends_on >= row.opening.moment.date()],
         "publics": point.effective("publics"),
         "levels": point.effective("levels"),
-        "siblings": siblings[:50],
+        "siblings": shown_siblings,
+        "siblings_count": siblings_count,
         "nearby": nearby,
         **area_context(point.structure),
         # Reached from a search in a commune its structure does not cover: said at the top.

@@ -626,8 +626,17 @@
     });
   }
 
+  // --- « Imprimer la fiche »: the browser's print dialog (the page has its own print layout). ---
+  function setUpPrint(button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  }
+
   document.querySelectorAll(".js-point-map").forEach(setUpPointMap);
   document.querySelectorAll(".js-share").forEach(setUpShare);
+  document.querySelectorAll(".js-print").forEach(setUpPrint);
   document.querySelectorAll(".js-search-form").forEach(function (form) {
     setUpAroundMe(form);
     setUpSuggestions(form);

@@ -1,10 +1,13 @@
+import re
 from datetime import time
 from html import unescape
 
 import pytest
 from django.urls import reverse
 
+from annuaire.views import SIBLINGS_SHOWN
 from structures.models import OpeningHours
+from tests.page_text import page_text
 from tests.structures.factories import ReceptionPointFactory, StructureFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +87,47 @@ def test_french_plural(count, expected):
     from annuaire.templatetags.annuaire import plural_fr
 
     assert plural_fr(count, "lieu,lieux") == expected
+
+
+def test_a_point_page_puts_what_a_person_needs_first(client):
+    """Open or not, call, go; then the hours, how one is received, who for; nearby partners before
+    the structure's long list of places, which stays folded behind its count."""
+    structure = StructureFactory(name="Mission Locale Rhône Sud", network_slug="mission-locale")
+    point = ReceptionPointFactory(
+        structure=structure, name="Mission Locale — Givors", commune_insee="69091", phone="04 65 71 00 42"
+    )
+    for index in range(3):
+        ReceptionPointFactory(structure=structure, name=f"Permanence n° {index}", commune_insee="69091")
+    ReceptionPointFactory(name="CIO de Givors", commune_insee="69091", structure__network_slug="cio")
+    text = page_text(client.get(reverse("annuaire:point", args=[point.slug])))
+    order = [
+        "Mission Locale — Givors",
+        "Appeler le 04 65 71 00 42",
+        "Y aller : itinéraire (OpenStreetMap)",
+        "Adresse",
+        "Horaires d'ouverture",
+        "Comment vous êtes accueilli",
+        "Pour qui, pour quoi ?",
+        "Autres structures à proximité",
+        "CIO de Givors",
+        "3 autres lieux d'accueil de Mission Locale Rhône Sud — voir la liste",
+        "Permanence n° 0",
+        "Imprimer la fiche",
+    ]
+    positions = [text.index(words) for words in order]
+    assert positions == sorted(positions), list(zip(order, positions, strict=True))
+    html = client.get(reverse("annuaire:point", args=[point.slug])).content.decode()
+    assert re.search(r'<details class="point__siblings no-print">\s*<summary>', html)
+    assert '<button class="action js-print" type="button" hidden>' in html
+
+
+def test_a_big_structure_s_other_places_are_counted_and_the_rest_on_its_page(client, settings):
+    structure = StructureFactory(name="CIBC de test", network_slug="avenir-actifs")
+    point = ReceptionPointFactory(structure=structure, name="Accueil principal")
+    for index in range(SIBLINGS_SHOWN + 2):
+        ReceptionPointFactory(structure=structure, name=f"Permanence n° {index:02d}")
+    response = client.get(reverse("annuaire:point", args=[point.slug]))
+    text = page_text(response)
+    assert f"{SIBLINGS_SHOWN + 2} autres lieux d'accueil de CIBC de test — voir la liste" in text
+    assert len(response.context["siblings"]) == SIBLINGS_SHOWN
+    assert f"Voir les {SIBLINGS_SHOWN + 2} lieux sur la page de CIBC de test" in text

@@ -72,7 +72,19 @@ def test_keyboard_only_from_a_result_to_the_phone_link(live_server, page, point)
 
 def test_the_printed_page_fits_on_one_a4_page(live_server, page, point):
     page.goto(live_server.url + point.get_absolute_url())
+    # « Imprimer la fiche » opens the browser's print dialog.
+    page.evaluate("window.print = () => { window.printed = true; }")
+    page.get_by_role("button", name="Imprimer la fiche").click()
+    assert page.evaluate("window.printed") is True
     page.emulate_media(media="print")
+    # On paper, the week's hours instead of « ouvert »/« ouvre demain », the number instead of buttons.
+    expect(page.locator(".point__opening")).to_be_hidden()
+    expect(page.locator(".hours")).to_be_visible()
+    assert "aujourd'hui" not in page.locator(".hours").inner_text()
+    expect(page.get_by_text("Téléphone : 04 65 71 00 07")).to_be_visible()
+    for name in ("Appeler le 04 65 71 00 07", re.compile("^Y aller"), "Ouvrir dans une application de cartes"):
+        expect(page.get_by_role("link", name=name)).to_be_hidden()
+    expect(page.locator(".point__siblings")).to_be_hidden()
     expect(page.locator(".point__qr svg")).to_be_visible()
     # No navigation on paper; a demo record still says so in its own line.
     expect(page.locator(".site-header")).to_be_hidden()
@@ -150,7 +162,7 @@ def test_a_2019_record_shows_its_source_and_the_notice_of_old_information(
     notice = page.get_by_text("Ces informations datent de plus d'un an : appelez avant de vous déplacer.")
     expect(notice).to_be_visible()
     # The notice comes before the address and hours: seen before anyone sets off.
-    assert notice.bounding_box()["y"] < page.get_by_role("heading", name="Venir ou appeler").bounding_box()["y"]
+    assert notice.bounding_box()["y"] < page.get_by_role("heading", name="Adresse").bounding_box()["y"]
     expect(page.locator(".point__verified")).to_have_text(f"Source : {source}, données de 2019, non vérifiées depuis.")
     screenshot("lieu-source-2019-360x800")
     count, report = axe_violations()

@@ -212,7 +212,8 @@ def test_on_a_phone_the_first_result_and_its_call_button_are_in_the_first_screen
     expect(go).to_have_attribute("href", re.compile(r"^https://www\.openstreetmap\.org/directions\?to=45\."))
     for action in (call, go, first.get_by_role("link", name=re.compile("^Voir la fiche"))):
         box = action.bounding_box()
-        assert box["height"] >= 44 and box["width"] >= 44, box
+        assert box["height"] >= 44, box
+        assert box["width"] >= 44, box
     screenshot(f"resultats-telephone-375x812-{'js' if javascript else 'sans-js'}", page)
     context.close()
 
