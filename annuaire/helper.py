@@ -1,10 +1,12 @@
 """« Quelle structure pour moi ? »: a few anonymous questions, and the networks that fit, with why.
 
 The rules are one table (RULES), read top to bottom: every rule that applies adds its networks and
-its reason. Nothing is stored: the answers travel in the address of the page.
+its reason. A person may give several situations (salaried and disabled, student and looking for a
+job): every rule that fits one of them applies. Nothing is stored: the answers travel in the
+address of the page.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from structures.reference import LEVEL_NAMES
 
@@ -40,25 +42,34 @@ QUESTIONS = [
     ("age", "Quel âge avez-vous ?", AGES),
     ("besoin", "De quoi avez-vous besoin ?", NEEDS),
 ]
+# Questions that take several answers (checkboxes); the others take one.
+SEVERAL = {"situation": "Cochez tout ce qui vous correspond : par exemple salarié et en situation de handicap."}
 WORKING = {"salarie-prive", "interimaire", "independant"}
 IN_SCHOOL = {"eleve", "etudiant"}
+CHANGE = ("projet", "reconversion", "formation", "informer")
+# Beyond this distance to the nearest fitting place, advice by phone or video comes first.
+FAR_KM = 30
 
 
 @dataclass(frozen=True)
 class Rule:
-    """When `applies(answers)` is true, recommend `networks` (slugs) for `reason`."""
+    """When `applies(answers)` is true, recommend `networks` (slugs) for `reason`. `answers` holds
+    the situations as a set. A rule with no network may name its advice (`title`) and search nearby
+    places with `places` (search parameters)."""
 
     name: str
     applies: object
     networks: tuple
     reason: str
     level: int = 2
+    title: str = ""
+    places: dict = field(default_factory=dict)
 
 
 RULES = [
     Rule(
         "élève → CIO",
-        lambda a: a["situation"] == "eleve",
+        lambda a: "eleve" in a["situation"],
         ("cio",),
         "Au CIO, des psychologues de l'Éducation nationale conseillent les élèves et leurs parents sur "
         "les études et les métiers. Le psychologue de l'Éducation nationale de votre établissement "
@@ -66,14 +77,14 @@ RULES = [
     ),
     Rule(
         "étudiant → SCUIO",
-        lambda a: a["situation"] == "etudiant",
+        lambda a: "etudiant" in a["situation"],
         ("scuio",),
         "Le service d'orientation de votre université vous aide à choisir, changer de formation ou "
         "préparer votre insertion professionnelle.",
     ),
     Rule(
         "moins de 26 ans sorti de l'école → Mission Locale",
-        lambda a: a["age"] == "16-25" and a["situation"] not in IN_SCHOOL,
+        lambda a: a["age"] == "16-25" and not a["situation"] & IN_SCHOOL,
         ("mission-locale",),
         "Vous avez entre 16 et 25 ans et vous n'êtes plus à l'école : la Mission Locale de votre commune "
         "vous accompagne pour l'emploi, la formation, le logement, la santé et la mobilité.",
@@ -88,38 +99,50 @@ RULES = [
     ),
     Rule(
         "demandeur d'emploi → France Travail",
-        lambda a: a["situation"] == "demandeur-emploi",
+        lambda a: "demandeur-emploi" in a["situation"],
         ("france-travail",),
         "France Travail vous accompagne dans votre recherche d'emploi, votre indemnisation et vos projets "
         "de formation.",
     ),
     Rule(
+        "salarié, intérimaire ou indépendant qui cherche un emploi → France Travail",
+        lambda a: bool(a["situation"] & WORKING) and a["besoin"] == "emploi",
+        ("france-travail",),
+        "Vous avez un emploi et vous en cherchez un autre : vous pouvez vous inscrire à France Travail, "
+        "qui publie les offres, vous aide à préparer vos candidatures et peut financer une formation.",
+    ),
+    Rule(
         "salarié du privé, intérimaire ou indépendant qui veut évoluer → Avenir Actifs (CEP)",
-        lambda a: a["situation"] in WORKING and a["besoin"] in ("projet", "reconversion", "formation", "informer"),
+        lambda a: bool(a["situation"] & WORKING) and a["besoin"] in (*CHANGE, "emploi"),
         ("avenir-actifs",),
         "Salarié du privé, intérimaire ou indépendant : le conseil en évolution professionnelle (CEP) "
-        "d'Avenir Actifs est gratuit et confidentiel, pour faire le point, changer de métier ou vous former.",
+        "d'Avenir Actifs est gratuit et confidentiel, pour faire le point, changer de métier ou vous former, "
+        "sans en parler à votre employeur.",
     ),
     Rule(
         "cadre → Apec",
-        lambda a: a["situation"] == "cadre",
+        lambda a: "cadre" in a["situation"],
         ("apec",),
         "L'Apec conseille les cadres et les jeunes diplômés : évolution professionnelle, recherche d'emploi, mobilité.",
     ),
     Rule(
         "personne en situation de handicap → Cap Emploi",
-        lambda a: a["situation"] == "handicap",
+        lambda a: "handicap" in a["situation"],
         ("cap-emploi",),
-        "Cap Emploi accompagne les personnes en situation de handicap vers l'emploi et dans leur "
-        "évolution professionnelle.",
+        "Cap Emploi accompagne les personnes en situation de handicap vers l'emploi, pour garder leur "
+        "emploi (aménagement du poste) et dans leur évolution professionnelle.",
     ),
     Rule(
-        "agent public → le CEP de son employeur",
-        lambda a: a["situation"] == "agent-public",
+        "agent public → le CEP de son employeur, et une première information près de chez soi",
+        lambda a: "agent-public" in a["situation"],
         (),
         "Les agents publics bénéficient du conseil en évolution professionnelle auprès de leur employeur : "
         "adressez-vous au service des ressources humaines ou au conseiller mobilité-carrière de votre "
-        "administration. Un lieu du SPRO peut vous donner une première information.",
+        "administration. Pour une première information sur les métiers et les formations, les lieux du "
+        "SPRO vous reçoivent aussi.",
+        level=1,
+        title="Le conseil en évolution professionnelle de votre employeur",
+        places={"niveau": "1"},
     ),
     Rule(
         "projet d'entreprise → les chambres consulaires",
@@ -132,7 +155,7 @@ RULES = [
     ),
     Rule(
         "adulte sans autre piste → MIFE et CIO",
-        lambda a: a["situation"] == "autre" and a["age"] in ("26-49", "50-et-plus"),
+        lambda a: a["situation"] == {"autre"} and a["age"] in ("26-49", "50-et-plus"),
         ("mife", "cio"),
         "Les MIFE et les CIO informent tous les publics sur la formation, l'emploi et les métiers.",
         level=1,
@@ -150,6 +173,8 @@ class Recommendation:
     network: str
     reason: str
     level: int
+    title: str = ""
+    places: dict = field(default_factory=dict)
 
     @property
     def level_name(self):
@@ -162,7 +187,7 @@ def recommend(answers):
     for rule in RULES:
         if rule.applies(answers):
             if not rule.networks:
-                recommendations.append(Recommendation("", rule.reason, rule.level))
+                recommendations.append(Recommendation("", rule.reason, rule.level, rule.title, rule.places))
             for network in rule.networks:
                 if network not in seen:
                     seen.add(network)

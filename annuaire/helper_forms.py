@@ -1,6 +1,6 @@
 from django import forms
 
-from annuaire.helper import QUESTIONS
+from annuaire.helper import QUESTIONS, SEVERAL
 
 STEPS = len(QUESTIONS) + 1
 
@@ -22,9 +22,17 @@ class HelperForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, question, choices in QUESTIONS:
-            self.fields[name] = forms.ChoiceField(
+            field = forms.MultipleChoiceField if name in SEVERAL else forms.ChoiceField
+            self.fields[name] = field(
                 label=question,
                 choices=choices,
                 required=False,
                 error_messages={"invalid_choice": "Réponse inconnue : « %(value)s ». Choisissez dans la liste."},
             )
+
+    def answers(self):
+        """The answers given (valid form): one value per question, a set for those that take several."""
+        return {
+            name: frozenset(self.cleaned_data[name]) if name in SEVERAL else self.cleaned_data[name]
+            for name, _, _ in QUESTIONS
+        }

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from annuaire.competence import competent_places
-from annuaire.helper import FIRST_LEVEL, QUESTIONS, recommend
+from annuaire.helper import FAR_KM, FIRST_LEVEL, QUESTIONS, SEVERAL, recommend
 from annuaire.helper_forms import HelperForm
 from annuaire.reports import ErrorReportForm, rate_limited
-from annuaire.search import distance_label, run_search, to_rows
+from annuaire.search import add_remote_options, distance_label, run_search, to_rows
 from annuaire.structured_data import point_json_ld, qr_code_svg
 from structures.enums import CommuneKind
 from structures.models import Commune, Department, ErrorReport, Network, ReceptionPoint, Structure
@@ -249,7 +249,7 @@ def helper(request):
     if not form.is_valid():
         errors = [message for messages in form.errors.values() for message in messages]
         return render(request, "annuaire/helper_question.html", helper_question(1, {}, errors), status=400)
-    answers = {name: form.cleaned_data[name] for name, _, _ in QUESTIONS}
+    answers = form.answers()
     first_missing = next((index for index, (name, _, _) in enumerate(QUESTIONS, 1) if not answers[name]), None)
     step = form.cleaned_data["etape"] or first_missing or len(QUESTIONS) + 1
     errors = []
@@ -262,17 +262,29 @@ def helper(request):
 
 def helper_question(step, answers, errors):
     name, question, choices = QUESTIONS[step - 1]
+    current = answers.get(name) or ()
     return {
         "step": step,
         "steps": len(QUESTIONS),
         "name": name,
         "question": question,
         "choices": choices,
-        "current": answers.get(name),
-        "kept": {key: value for key, value in answers.items() if key != name and value},
+        "several": SEVERAL.get(name, ""),
+        "current": current if name in SEVERAL else {current},
+        "kept": [(key, value) for key, value in answer_pairs(answers) if key != name],
         "answers": answers,
         "errors": errors,
     }
+
+
+def answer_pairs(answers):
+    """(name, value) of every answer given, as they travel in the address (one per value)."""
+    pairs = []
+    for name, _, choices in QUESTIONS:
+        given = answers.get(name)
+        values = given if name in SEVERAL else {given}
+        pairs += [(name, value) for value, _ in choices if value in (values or ())]
+    return pairs
 
 
 def helper_result(request, answers):
@@ -290,26 +302,32 @@ def helper_result(request, answers):
             "search_url": "",
             "competent": [],
             "commune": None,
+            "far": False,
+            "remote": [],
         }
-        if network and (place_query or position):
+        search = {"reseau": network.slug} if network else recommendation.places
+        if search and (place_query or position):
             params = QueryDict(mutable=True)
-            params.update({"q": place_query, "reseau": network.slug, "rayon": "50", **position})
+            params.update({"q": place_query, **search, "rayon": "50", **position})
             outcome = run_search(params).paginate()
             place_errors = place_errors or outcome.errors
             block["rows"] = outcome.rows[:3] or outcome.nearest_anyway[:3]
-            if network.territory and outcome.competence:
+            if network and network.territory and outcome.competence:
                 # A network with sectors: the structure of the person's commune, and why.
                 block["commune"] = outcome.competence.commune
                 block["competent"] = [s for s in outcome.competence.structures if s.network_id == network.pk]
             block["count"] = outcome.count
             block["search_url"] = f"{reverse('annuaire:search')}?{params.urlencode()}"
+            if outcome.ready and outcome.place is not None and outcome.place.measures_distance:
+                add_remote_first(block, outcome)
         blocks.append(block)
     summary = [
-        (name, question, dict(choices).get(answers[name], ""), step)
+        (name, question, answer_text(name, answers[name], choices), step)
         for step, (name, question, choices) in enumerate(QUESTIONS, 1)
     ]
     return {
         "answers": answers,
+        "answer_pairs": answer_pairs(answers),
         "blocks": blocks,
         "summary": summary,
         "first_level": FIRST_LEVEL,
@@ -317,3 +335,22 @@ def helper_result(request, answers):
         "position": position,
         "place_errors": place_errors,
     }
+
+
+def answer_text(name, given, choices):
+    """An answer as the person chose it; several are joined: « Je suis salarié … et Je suis en situation de handicap »."""
+    if name not in SEVERAL:
+        return dict(choices).get(given, "")
+    labels = [label for value, label in choices if value in given]
+    return " ; ".join(labels)
+
+
+def add_remote_first(block, outcome):
+    """Where the nearest fitting place is far (or there is none), the structures that advise by
+    phone or video come first in the block."""
+    nearest = block["rows"][0].distance_km if block["rows"] else None
+    block["far"] = nearest is None or nearest > FAR_KM
+    if block["far"]:
+        if not outcome.remote_options:
+            add_remote_options(outcome, outcome.filtered, outcome.place.department)
+        block["remote"] = outcome.remote_options

@@ -2,6 +2,7 @@
 
 import re
 from html import unescape
+from urllib.parse import parse_qs
 
 import pytest
 from django.db import connection
@@ -15,7 +16,13 @@ URL = "/quelle-structure/"
 
 
 def answers(situation, age="26-49", besoin="informer"):
-    return {"situation": situation, "age": age, "besoin": besoin}
+    """The answers of a person; several situations are joined by « + » (« salarie-prive+handicap »)."""
+    return {"situation": frozenset(situation.split("+")), "age": age, "besoin": besoin}
+
+
+def params(situation, age="26-49", besoin="informer"):
+    """The same answers as they travel in the address."""
+    return {"situation": situation.split("+"), "age": age, "besoin": besoin}
 
 
 # (answers, networks expected, in the order of the rules)
@@ -28,7 +35,13 @@ RULE_CASES = [
     (answers("salarie-prive", "26-49", "reconversion"), ["avenir-actifs"]),
     (answers("interimaire", "26-49", "formation"), ["avenir-actifs"]),
     (answers("independant", "50-et-plus", "projet"), ["avenir-actifs"]),
-    (answers("salarie-prive", "26-49", "emploi"), []),
+    (answers("salarie-prive", "26-49", "emploi"), ["france-travail", "avenir-actifs"]),
+    (answers("interimaire", "16-25", "emploi"), ["mission-locale", "info-jeunes", "france-travail", "avenir-actifs"]),
+    (answers("salarie-prive+handicap", "26-49", "reconversion"), ["avenir-actifs", "cap-emploi"]),
+    (answers("salarie-prive+handicap", "50-et-plus", "emploi"), ["france-travail", "avenir-actifs", "cap-emploi"]),
+    (answers("etudiant+demandeur-emploi", "16-25", "emploi"), ["scuio", "info-jeunes", "france-travail"]),
+    (answers("agent-public+handicap", "26-49", "reconversion"), ["cap-emploi", ""]),
+    (answers("autre+handicap", "26-49", "informer"), ["cap-emploi"]),
     (answers("cadre", "26-49", "reconversion"), ["apec"]),
     (answers("handicap", "26-49", "emploi"), ["cap-emploi"]),
     (answers("agent-public", "26-49", "reconversion"), [""]),
@@ -78,13 +91,13 @@ def test_every_answer_leads_forward_and_back_without_javascript(client, step, qu
             assert back is not None
             response, html = page(client, dict(re.findall(r"([^?&=]+)=([^&]*)", back.split("?", 1)[1])))
             assert text in html
-            assert re.search(rf'value="{value}"\s+checked', html), value
+            assert re.search(rf'value="{value}"[^>]*\schecked', html), value
         else:
             assert "Les structures qui peuvent vous aider" in html
 
 
 def test_result_answers_can_each_be_changed(client):
-    response, html = page(client, {**answers("cadre"), "etape": 4})
+    response, html = page(client, {**params("cadre"), "etape": 4})
     for step, (_, question, _) in enumerate(QUESTIONS, 1):
         assert f"etape={step}" in html
         assert f"la réponse à « {question} »" in html
@@ -109,7 +122,7 @@ def test_result_shows_the_nearest_places_of_the_recommended_networks(client):
     mission = StructureFactory(name="Mission Locale de test", network_slug="mission-locale")
     ReceptionPointFactory(structure=mission, name="Mission Locale — Firminy", commune_insee="42095")
     ReceptionPointFactory(name="CIO de Saint-Étienne", commune_insee="42218", structure__network_slug="cio")
-    response, html = page(client, {**answers("jeune-sorti-ecole", "16-25", "emploi"), "etape": 4, "q": "42000"})
+    response, html = page(client, {**params("jeune-sorti-ecole", "16-25", "emploi"), "etape": 4, "q": "42000"})
     assert "Mission Locale — Firminy" in html
     assert "à 7,6 km" in html
     assert "/recherche/?q=42000&reseau=mission-locale&rayon=50" in html
@@ -133,3 +146,63 @@ def test_nothing_is_stored_and_no_cookie_is_set(client):
     statements = [query["sql"].lstrip().split()[0].upper() for query in queries.captured_queries]
     assert statements
     assert set(statements) <= {"SELECT"}
+
+
+def test_a_person_can_give_several_situations_without_javascript(client):
+    """A disabled employee need not choose between « salarié » and « handicap »."""
+    response, html = page(client, {"etape": 1})
+    assert re.search(r'<input type="checkbox"\s+name="situation"\s+id="reponse-handicap"', html)
+    assert "Cochez tout ce qui vous correspond" in html
+    response, html = page(client, {"situation": ["salarie-prive", "handicap"], "etape": 2})
+    assert QUESTIONS[1][1] in html
+    # Both answers travel on to the next question…
+    kept = re.findall(r'<input type="hidden" name="situation" value="([^"]+)">', html)
+    assert kept == ["salarie-prive", "handicap"]
+    # …and come back ticked.
+    response, html = page(client, parse_qs(back_link(html).split("?", 1)[1]))
+    assert re.search(r'value="salarie-prive"[^>]*\schecked', html)
+    assert re.search(r'value="handicap"[^>]*\schecked', html)
+    response, html = page(client, {**params("salarie-prive+handicap", "26-49", "reconversion"), "etape": 4})
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "Je suis salarié d'une entreprise ou d'une association ; Je suis en situation de handicap — modifier" in text
+    assert text.index("Avenir Actifs") < text.index("Cap Emploi")
+    # The address form keeps every answer.
+    form = html[html.index('id="titre-ou"') :]
+    assert re.findall(r'name="situation" value="([^"]+)"', form) == ["salarie-prive", "handicap"]
+
+
+def test_far_from_every_fitting_place_phone_and_video_come_first(client):
+    """In the Cantal, the nearest Cap emploi is in Clermont-Ferrand: its advice by phone comes first."""
+    cantal = StructureFactory(name="Cap emploi du Cantal", network_slug="cap-emploi")
+    cantal.competence_departments.set(["15"])
+    ReceptionPointFactory(
+        structure=cantal, name="Cap emploi — Clermont-Ferrand", commune_insee="63113", phone="04 65 71 00 15",
+        by_phone=True,
+    )  # fmt: skip
+    response, html = page(client, {**params("handicap", "26-49", "emploi"), "etape": 4, "q": "Aurillac"})
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    block = text[text.index("Cap Emploi accompagne") :]
+    assert re.search(r"Le lieu le plus proche est à \d+,\d km\. Sans vous déplacer", block)
+    assert block.index("Sans vous déplacer") < block.index("Les lieux les plus proches")
+    assert "Cap emploi du Cantal — 04 65 71 00 15" in block
+    assert 'href="tel:+33465710015"' in html
+
+
+def test_near_a_fitting_place_no_remote_notice(client):
+    ReceptionPointFactory(
+        name="Cap emploi — Saint-Étienne", commune_insee="42218", structure__network_slug="cap-emploi"
+    )
+    response, html = page(client, {**params("handicap", "26-49", "emploi"), "etape": 4, "q": "42000"})
+    assert "Cap emploi — Saint-Étienne" in html
+    assert "Sans vous déplacer" not in html
+
+
+def test_a_public_agent_gets_the_employer_s_advice_and_nearby_places(client):
+    cio = StructureFactory(name="CIO de test", network_slug="cio", levels=[1, 2])
+    ReceptionPointFactory(name="CIO de Saint-Étienne", commune_insee="42218", structure=cio)
+    response, html = page(client, {**params("agent-public", "26-49", "reconversion"), "etape": 4, "q": "42000"})
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    block = text[text.index("Le conseil en évolution professionnelle de votre employeur") :]
+    assert "conseiller mobilité-carrière" in block
+    assert block.index("Les lieux les plus proches") < block.index("CIO de Saint-Étienne")
+    assert "/recherche/?q=42000&niveau=1&rayon=50" in html
