@@ -592,9 +592,25 @@
   }
 
   // --- The small map of a place's page: the tile server's, else the site's own basemap. ---
+  // The point's small map is drawn when it comes into view: a phone that never scrolls to it does
+  // not download the basemap. Its box is shown at once, so the page does not move when it is drawn.
   function setUpPointMap(node) {
     if (!window.L) return;
     node.hidden = false;
+    if (!("IntersectionObserver" in window)) {
+      drawPointMap(node);
+      return;
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) {
+        observer.disconnect();
+        drawPointMap(node);
+      }
+    });
+    observer.observe(node);
+  }
+
+  function drawPointMap(node) {
     var position = [Number(node.dataset.lat), Number(node.dataset.lon)];
     // Closer with a tile server's streets; the site's own basemap shows communes, not streets.
     var map = L.map(node, { scrollWheelZoom: false }).setView(position, node.dataset.tilesUrl ? 15 : 12);

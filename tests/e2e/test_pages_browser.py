@@ -131,10 +131,17 @@ def test_reporting_an_error(live_server, page, point):
 
 def test_the_point_page_shows_a_small_map_on_the_sites_basemap(live_server, page, point, screenshot):
     page.set_viewport_size(PHONE)
+    basemap = []
+    page.on("request", lambda request: basemap.append(request.url) if "/basemap/" in request.url else None)
     page.goto(live_server.url + point.get_absolute_url())
     carte = page.locator(".js-point-map")
     expect(carte).to_be_visible()
-    # The basemap's files load after the page (the communes' outlines are 270 KB compressed).
+    # On a phone the map comes after the call, the way and the address: below the first screen, it is
+    # drawn only when the person scrolls to it (the communes' outlines are 270 KB compressed).
+    assert carte.bounding_box()["y"] > PHONE["height"]
+    page.wait_for_load_state("networkidle")
+    assert basemap == []
+    carte.scroll_into_view_if_needed()
     expect(carte.locator(".map-name", has_text=re.compile("^Montbrison$"))).to_be_visible(timeout=15000)
     expect(carte.locator(".leaflet-basemap-pane path").nth(20)).to_be_attached(timeout=15000)  # outlines
     expect(carte.locator(".leaflet-control-attribution")).to_contain_text("IGN – ADMIN EXPRESS 2018")
