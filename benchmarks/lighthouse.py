@@ -58,6 +58,8 @@ def audit(name, url, output):
         "lcp_s": round(metrics["largest-contentful-paint"]["numericValue"] / 1000, 2),
         "tbt_ms": round(metrics["total-blocking-time"]["numericValue"]),
         "cls": round(metrics["cumulative-layout-shift"]["numericValue"], 3),
+        # What the page made the phone download, compressed as sent (HTML, styles, scripts, map data).
+        "weight_kb": round(metrics["total-byte-weight"]["numericValue"] / 1024, 1),
         "failed_binary_audits": below,
     }
 
@@ -86,12 +88,13 @@ def main():
         drop_database(name)
     (output / "scores.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print()
-    print("| page | performance | accessibilité | bonnes pratiques | SEO | FCP | LCP | TBT | CLS |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| page | performance | accessibilité | bonnes pratiques | SEO | FCP | LCP | TBT | CLS | poids |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for page, scores in results.items():
         print(
             f"| {page} | {scores['performance']} | {scores['accessibility']} | {scores['best-practices']} "
-            f"| {scores['seo']} | {scores['fcp_s']} s | {scores['lcp_s']} s | {scores['tbt_ms']} ms | {scores['cls']} |"
+            f"| {scores['seo']} | {scores['fcp_s']} s | {scores['lcp_s']} s | {scores['tbt_ms']} ms | {scores['cls']} "
+            f"| {scores['weight_kb']} Ko |"
         )
 
 

@@ -197,7 +197,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or env_bool("STATIC_NO_MANIFEST", default=False)
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "spro_site.staticfiles.MinifiedStaticFilesStorage"
         )
     },
 }
