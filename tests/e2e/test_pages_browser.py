@@ -174,3 +174,20 @@ def test_a_2019_record_shows_its_source_and_the_notice_of_old_information(
     screenshot("lieu-source-2019-360x800")
     count, report = axe_violations()
     assert count == 0, report
+
+
+def test_on_a_phone_a_point_page_opens_on_its_status_and_its_call_button(live_server, page, point):
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(live_server.url + point.get_absolute_url())
+    status = page.locator(".point__opening")
+    call = page.get_by_role("link", name="Appeler le 04 65 71 00 07")
+    go = page.get_by_role("link", name=re.compile("^Y aller"))
+    for element in (status, call, go):
+        expect(element).to_be_in_viewport()
+    expect(call).to_have_attribute("href", "tel:+33465710007")
+    for action in (call, go):
+        box = action.bounding_box()
+        assert box["height"] >= 44, box
+        assert box["y"] + box["height"] <= 812, box
+    # Before the address, the hours and the rest: what a person needs first.
+    assert call.bounding_box()["y"] < page.get_by_role("heading", name="Horaires d'ouverture").bounding_box()["y"]
