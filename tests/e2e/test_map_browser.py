@@ -62,6 +62,8 @@ def test_the_list_and_the_map_stay_in_step(live_server, page, places, axe_violat
     first_result = page.locator("#resultats .results__list > li").nth(0)
     second_result = page.locator("#resultats .results__list > li").nth(1)
     expect(pin(page, 1)).to_be_visible(timeout=15000)
+    # The map's data drawn (a pin redrawn under a still mouse would wait for the mouse to move).
+    page.wait_for_load_state("networkidle")
     # Hovering a result highlights its pin; hovering a pin highlights its result.
     first_result.hover()
     expect(pin(page, 1)).to_have_class(re.compile("is-highlighted"))
