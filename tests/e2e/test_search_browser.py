@@ -69,6 +69,8 @@ def test_map_marker_opens_the_place(live_server, page, places):
     # The only place within 5 km of Firminy, numbered as in the list.
     marker = carte.get_by_role("button", name="N° 1 : CIO de Firminy")
     expect(marker).to_be_visible(timeout=15000)
+    # The map's data drawn: a popup opened on a pin that is then redrawn would close with it.
+    page.wait_for_load_state("networkidle")
     marker.click()
     popup_link = page.locator(".leaflet-popup-content a").first
     expect(popup_link).to_have_text("CIO de Firminy")
