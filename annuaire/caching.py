@@ -5,7 +5,7 @@ day) and, for « ouvert maintenant », on the minute. A cached answer is therefo
 key made of:
 - the data version's serial number (structures.models.DataVersion, counted once per committed
   change: an edit in the back office or an import makes the next request miss, nothing needs
-  deleting);
+  deleting), read from the shared cache, so that a page served from the cache costs no query;
 - the current minute in Europe/Paris (which covers the date too): keys of past minutes expire;
 - the release of the static files (their manifest), so that a deployment never serves a page
   naming style sheets that are gone;
@@ -13,6 +13,10 @@ key made of:
 
 So during a campaign spike each page is computed at most once a minute for all the app servers
 sharing the cache, and a change in the data is visible at the next request.
+
+A page is stored compressed, as GZipMiddleware would send it (which then leaves it alone): a hit
+costs a read of the cache and no query, no compression. The rare client that does not accept gzip
+gets it uncompressed.
 
 Only complete, successful answers that set no cookie and are not private are stored, rendered
 (a template response is rendered before it is stored: the cache keeps bytes, not templates);
@@ -22,23 +26,32 @@ cache. If the cache server is unreachable or slow, pages are computed as if the 
 (spro_site/cache.py).
 """
 
+import gzip
 import hashlib
+import re
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import HttpResponse
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
 
 from spro_site.cache import shared_or_local
-from structures.models import DataVersion
+from structures.signals import current_data_version
 
 TIMEOUT_SECONDS = 60
+# GZipMiddleware's own threshold: shorter answers are sent as they are.
+MIN_COMPRESSED_LENGTH = 200
 
 
 def data_version(request):
-    """(serial, time) of the public data's last change, read once per request."""
+    """(serial, time) of the public data's last change, read once per request (from the shared
+    cache: structures.signals.current_data_version)."""
     if not hasattr(request, "_data_version"):
-        request._data_version = DataVersion.current()
+        request._data_version = current_data_version()
     return request._data_version
 
 
@@ -81,14 +94,51 @@ def shared_cache(view=None, *, params=()):
         if not settings.PAGE_CACHE or not storable(request, params):
             return view(request, *args, **kwargs)
         key = page_key(request)
-        response = shared_or_local("get", key)
-        if response is not None:
-            return response
+        stored = shared_or_local("get", key)
+        if stored is not None:
+            return stored if accepts_gzip(request) else uncompressed(stored)
         response = view(request, *args, **kwargs)
         if cacheable(response):
             if not getattr(response, "is_rendered", True):
                 response.render()
-            shared_or_local("set", key, response, TIMEOUT_SECONDS)
+            stored = compressed(response)
+            shared_or_local("set", key, stored, TIMEOUT_SECONDS)
+            if accepts_gzip(request):
+                return stored
         return response
 
     return wrapper
+
+
+def accepts_gzip(request):
+    return bool(re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")))
+
+
+def compressed(response):
+    """A copy of `response` compressed as GZipMiddleware compresses (random bytes against BREACH,
+    weak ETag, « Vary: Accept-Encoding »); the response itself when compressing gains nothing."""
+    if len(response.content) < MIN_COMPRESSED_LENGTH or response.has_header("Content-Encoding"):
+        return response
+    body = compress_string(response.content, max_random_bytes=GZipMiddleware.max_random_bytes)
+    if len(body) >= len(response.content):
+        return response
+    packed = HttpResponse(body, status=response.status_code)
+    for name, value in response.items():
+        packed[name] = value
+    packed["Content-Length"] = str(len(body))
+    packed["Content-Encoding"] = "gzip"
+    if packed.has_header("ETag"):
+        packed["ETag"] = re.sub(r"^W/|^", "W/", packed["ETag"])
+    patch_vary_headers(packed, ("Accept-Encoding",))
+    return packed
+
+
+def uncompressed(stored):
+    """A stored page for a client that does not accept gzip."""
+    if stored.get("Content-Encoding") != "gzip":
+        return stored
+    plain = HttpResponse(gzip.decompress(stored.content), status=stored.status_code)
+    for name, value in stored.items():
+        if name.lower() not in ("content-encoding", "content-length"):
+            plain[name] = value
+    return plain

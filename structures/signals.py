@@ -10,16 +10,21 @@ mark_data_changed() themselves.
 
 import threading
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from spro_site.cache import delete_everywhere
+from spro_site.cache import CacheUnavailable, call, delete_everywhere, guarded
 from structures import models
 
 # Keys of values computed from the whole directory.
 DEMO_DATA_SHOWN = "demo_data_shown"
 DATA_CACHE_KEYS = [DEMO_DATA_SHOWN]
+# The data version, as every app server reads it: written by the server that stamps a change, read
+# again from the database when the shared cache has lost it (or after this many seconds).
+DATA_VERSION_KEY = "data-version"
+DATA_VERSION_SECONDS = 60
 PUBLIC_MODELS = [
     models.Structure,
     models.ReceptionPoint,
@@ -63,7 +68,24 @@ def _record_change():
         return
     _pending.changed = False
     models.DataVersion.stamp()
+    # While the shared cache is down, readers go to the database.
+    guarded(cache.set, DATA_VERSION_KEY, models.DataVersion.current(), DATA_VERSION_SECONDS)
     clear_data_cache()
+
+
+def current_data_version():
+    """(serial, time) of the public data's last change, as all app servers see it: from the shared
+    cache, so that a cached page costs no query; from the database when the cache has lost it, and
+    whenever the shared cache is down (this machine's own cache would not see another server's
+    change)."""
+    try:
+        version = call(cache.get, DATA_VERSION_KEY)
+    except CacheUnavailable:
+        return models.DataVersion.current()
+    if version is None:
+        version = models.DataVersion.current()
+        guarded(cache.add, DATA_VERSION_KEY, version, DATA_VERSION_SECONDS)
+    return version
 
 
 def _on_change(sender, **kwargs):

@@ -16,7 +16,8 @@ from rapidfuzz.distance import OSA
 
 from annuaire.places.types import OutsidePlace, Place
 from structures.enums import CommuneKind
-from structures.models import Commune, DataVersion, FormerCommune, ReceptionPoint
+from structures.models import Commune, FormerCommune, ReceptionPoint
+from structures.signals import current_data_version
 from structures.text import normalize
 
 OUTSIDE_COMMUNES_CSV = Path(settings.BASE_DIR) / "fixtures" / "communes-hors-region.csv"
@@ -165,7 +166,7 @@ _lock = threading.Lock()
 
 def gazetteer():
     """The gazetteer of the current data version, built at most once per version and process."""
-    serial = DataVersion.current().serial
+    serial = current_data_version().serial
     if _built["serial"] != serial or _built["gazetteer"] is None:
         with _lock:
             if _built["serial"] != serial or _built["gazetteer"] is None:

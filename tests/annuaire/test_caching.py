@@ -2,14 +2,17 @@
 of the data or of the minute, never storing what must not be shared; Redis when configured."""
 
 import datetime
+import gzip
 import uuid
 import zoneinfo
 
 import pytest
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.test import override_settings
 
+from structures.models import DataVersion
+from structures.signals import DATA_VERSION_KEY
 from tests.conftest import TEST_REDIS_URL
 from tests.structures.factories import ReceptionPointFactory
 
@@ -34,12 +37,12 @@ def test_a_page_is_computed_once_then_served_from_the_cache(client, point, djang
     url = f"/lieux/{point.slug}/"
     first = client.get(url)
     assert first.status_code == 200
-    # Only the data version is read: no search, no template.
-    with django_assert_num_queries(1):
+    # No query at all (the data version is in the shared cache), no search, no template.
+    with django_assert_num_queries(0):
         second = client.get(url)
     assert served_from_cache(second)
     assert second.content == first.content
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(0):
         assert client.head(url).status_code == 200
 
 
@@ -144,7 +147,7 @@ def test_pages_are_shared_through_redis(client, point, django_assert_num_queries
         try:
             url = f"/lieux/{point.slug}/"
             first = client.get(url)
-            with django_assert_num_queries(1):
+            with django_assert_num_queries(0):
                 assert client.get(url).content == first.content
             with django_capture_on_commit_callbacks(execute=True):
                 point.name = "CIO de Vienne (Redis)"
@@ -152,3 +155,42 @@ def test_pages_are_shared_through_redis(client, point, django_assert_num_queries
             assert "CIO de Vienne (Redis)" in client.get(url).content.decode()
         finally:
             caches["default"].clear()
+
+
+def test_a_page_is_stored_compressed_and_sent_as_each_client_accepts(client, point, django_assert_num_queries):
+    """Compressed once when stored: a hit is neither computed nor compressed again."""
+    url = f"/lieux/{point.slug}/"
+    first = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert first["Content-Encoding"] == "gzip"
+    page = gzip.decompress(first.content)
+    assert b"CIO de Vienne" in page
+    with django_assert_num_queries(0):
+        again = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert served_from_cache(again)
+    # The very bytes stored: not compressed a second time (GZipMiddleware adds random bytes each time).
+    assert again.content == first.content
+    assert again["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in again["Vary"]
+    assert int(again["Content-Length"]) == len(again.content)
+    # A client that does not accept gzip gets the same page, uncompressed.
+    plain = client.get(url)
+    assert served_from_cache(plain)
+    assert not plain.has_header("Content-Encoding")
+    assert plain.content == page
+
+
+def test_the_data_version_is_read_from_the_database_only_when_the_cache_has_lost_it(
+    client, point, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    url = f"/lieux/{point.slug}/"
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        point.name = "CIO de Vienne — accueil"
+        point.save()
+    # The server that made the change put the new version in the shared cache.
+    assert cache.get(DATA_VERSION_KEY) == DataVersion.current()
+    assert "CIO de Vienne — accueil" in client.get(url).content.decode()
+    cache.delete(DATA_VERSION_KEY)
+    with django_assert_num_queries(1):
+        client.get(url)
+    assert cache.get(DATA_VERSION_KEY) == DataVersion.current()
