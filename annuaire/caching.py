@@ -6,13 +6,16 @@ key made of:
 - the data version's serial number (structures.models.DataVersion, counted once per committed
   change: an edit in the back office or an import makes the next request miss, nothing needs
   deleting), read from the shared cache, so that a page served from the cache costs no query;
-- the current minute in Europe/Paris (which covers the date too): keys of past minutes expire;
+- the date and the period of the day in Europe/Paris in which no opening state can change (between
+  two opening or closing times of the directory, structures/hours/periods.py): « ouvert
+  maintenant », « ouvre demain à 9 h » are right, and keys of past periods expire;
 - the release of the static files (their manifest), so that a deployment never serves a page
   naming style sheets that are gone;
 - the whole address (scheme, host, path and query string), as pages hold absolute links.
 
-So during a campaign spike each page is computed at most once a minute for all the app servers
-sharing the cache, and a change in the data is visible at the next request.
+So during a campaign spike each page is computed once per such period (often an hour or more,
+at most TIMEOUT_SECONDS) for all the app servers sharing the cache, and a change in the data is
+visible at the next request.
 
 A page is stored compressed, as GZipMiddleware would send it (which then leaves it alone): a hit
 costs a read of the cache and no query, no compression. The rare client that does not accept gzip
@@ -39,10 +42,14 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
-from spro_site.cache import shared_or_local
+from spro_site.cache import get_or_compute, shared_or_local
+from structures.hours.periods import boundary_times, period_of
 from structures.signals import current_data_version
 
-TIMEOUT_SECONDS = 60
+# A page's key changes when its period ends (an opening or closing time somewhere, or midnight);
+# the longest periods (nights) are kept at most this long.
+TIMEOUT_SECONDS = 15 * 60
+BOUNDARIES_SECONDS = 24 * 3600
 # GZipMiddleware's own threshold: shorter answers are sent as they are.
 MIN_COMPRESSED_LENGTH = 200
 
@@ -55,12 +62,24 @@ def data_version(request):
     return request._data_version
 
 
+def opening_period(request):
+    """The date and the period of the time of day in which no opening state can change
+    (structures.hours.periods), read once per request; the opening and closing times it is made
+    of are read once per data version."""
+    if not hasattr(request, "_opening_period"):
+        serial, changed = data_version(request)
+        key = f"opening-boundaries:{serial}@{changed.timestamp()}"
+        boundaries = get_or_compute(key, boundary_times, BOUNDARIES_SECONDS)
+        request._opening_period = period_of(timezone.now(), boundaries)
+    return request._opening_period
+
+
 def page_key(request):
     parts = [
         # The serial changes at each change; the time tells apart two databases (two sites on one
         # machine, a database created again) whose serials happen to be equal.
         "{}@{}".format(*data_version(request)),
-        timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        opening_period(request),
         getattr(staticfiles_storage, "manifest_hash", ""),
         request.build_absolute_uri(),
     ]

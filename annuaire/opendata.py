@@ -24,7 +24,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_safe
 from django_ratelimit.core import is_ratelimited
 
-from annuaire.caching import data_version, shared_cache
+from annuaire.caching import data_version, opening_period, shared_cache
 from annuaire.filters import YES_VALUES, PointFilterSet, StructureFilterSet
 from annuaire.forms import SearchForm
 from annuaire.mapping import MapForm
@@ -71,7 +71,8 @@ def visibility_changed_at(today):
     return _midnight(max(days)) if days else None
 
 
-def minute_dependent(request):
+def opening_dependent(request):
+    """« ouvert=1 »: the answer changes at the next opening or closing time (annuaire.caching.opening_period)."""
     return request.GET.get("ouvert", "").lower() in YES_VALUES
 
 
@@ -84,8 +85,8 @@ def validators(request):
         visibility = get_or_compute(key, lambda: visibility_changed_at(today), 3600)
         last_modified = max(filter(None, [changed, visibility]))
         parts = [SHAPE_VERSION, str(serial), today.isoformat(), request.get_full_path()]
-        if minute_dependent(request):
-            parts.append(timezone.localtime().strftime("%H:%M"))
+        if opening_dependent(request):
+            parts.append(opening_period(request))
             last_modified = None
         etag = hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
         request._open_data_validators = (f'"{etag}"', last_modified)
@@ -156,7 +157,7 @@ def open_data(export=False):
                 return too_many_requests()
             response = conditional(request, *args, **kwargs)
             if response.status_code in (200, 304):
-                max_age = 60 if minute_dependent(request) else settings.API_MAX_AGE
+                max_age = 60 if opening_dependent(request) else settings.API_MAX_AGE
                 patch_cache_control(response, public=True, max_age=max_age)
             else:
                 # An error is not a version of the data: nothing to revalidate.

@@ -13,7 +13,11 @@ suggestions); 2,000 distinct addresses, visited following a Zipf law. Three runs
 - `cache`: the shared page cache on (the default in production), starting empty;
 - `sans-cache`: PAGE_CACHE=false, every page computed;
 - `redemarrage`: as `cache`, PostgreSQL restarted a third of the way through the run
-  (pg_ctlcluster … restart, which ends every open connection): the errors are the requests lost.
+  (pg_ctlcluster … restart, which ends every open connection): the errors are the requests lost;
+- `robots`: /robots.txt only, PAGE_CACHE=false: a bare Django view through the whole middleware
+  stack, the ceiling of the set-up (issue 23 compares the cached mix with it);
+- `cache-chaud`: as `cache`, every address of the mix visited once before the run (a campaign's
+  steady state: the pages people ask for are in the cache).
 
 Rate limits are raised for the run (one address sends everything). The figures are written to
 benchmarks/results/load_test.json and printed as a table.
@@ -42,7 +46,7 @@ POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/1"
 BIND = "127.0.0.1:8765"
 BASE_URL = f"http://{BIND}"
-RUNS = ["cache", "sans-cache", "redemarrage"]
+RUNS = ["cache", "sans-cache", "redemarrage", "robots", "cache-chaud"]
 FILTERS = [{}, {}, {"public": "jeunes-16-25"}, {"niveau": "2"}, {"sans_rdv": "1"}, {"ouvert": "1"}, {"cercle": "2"}]
 
 
@@ -199,24 +203,31 @@ def main():
     name = f"spro_load_{os.getpid()}"
     database_url = f"postgres://postgres@127.0.0.1:5432/{name}"
     results = {}
+    paths = None
     paths_file = tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False)  # noqa: SIM115
+    robots_file = tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False)  # noqa: SIM115
+    robots_file.write("/robots.txt\n")
+    robots_file.close()
     try:
         for run in options.runs:
             redis.Redis.from_url(REDIS_URL).flushdb()
-            server, log = start_server(database_url, page_cache=run != "sans-cache")
+            server, log = start_server(database_url, page_cache=run not in ("sans-cache", "robots"))
             try:
-                if not results:
+                if paths is None:
                     paths = build_paths(options.paths, options.distinct)
                     paths_file.write("\n".join(paths) + "\n")
                     paths_file.close()
                     check_paths(paths)
                     redis.Redis.from_url(REDIS_URL).flushdb()
+                if run == "cache-chaud":
+                    check_paths(paths)
                 report = {}
                 restart = None
                 if run == "redemarrage":
                     restart = threading.Thread(target=restart_postgresql, args=(options.duration // 3, report))
                     restart.start()
-                report.update(run_wrk(paths_file.name, options.connections, options.duration))
+                mix = robots_file.name if run == "robots" else paths_file.name
+                report.update(run_wrk(mix, options.connections, options.duration))
                 if restart:
                     restart.join()
                 report["requests_per_second"] = round(report["requests"] / report["seconds"], 1)
@@ -227,6 +238,7 @@ def main():
                 log.close()
     finally:
         os.unlink(paths_file.name)
+        os.unlink(robots_file.name)
         drop_database(name)
 
     output = ROOT / "benchmarks" / "results" / "load_test.json"
@@ -244,6 +256,9 @@ def main():
             f"| {run} | {report['requests']} | {report['requests_per_second']} | {report['p50_ms']} ms "
             f"| {report['p95_ms']} ms | {report['p99_ms']} ms | {report['status_5xx']} | {other} |"
         )
+    if "robots" in results and "cache-chaud" in results:
+        ratio = results["cache-chaud"]["requests_per_second"] / results["robots"]["requests_per_second"]
+        print(f"Mélange en cache (chaud) / vue nue (robots.txt) : {ratio:.0%} (objectif de l'issue 23 : au moins 50 %)")
     if "redemarrage" in results:
         restart = results["redemarrage"]
         print(f"PostgreSQL redémarré à {restart['restart_at_seconds']} s, en {restart['restart_seconds']} s.")

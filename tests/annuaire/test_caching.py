@@ -14,6 +14,7 @@ from django.test import override_settings
 from structures.models import DataVersion
 from structures.signals import DATA_VERSION_KEY
 from tests.conftest import TEST_REDIS_URL
+from tests.page_text import page_text
 from tests.structures.factories import ReceptionPointFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,15 +66,29 @@ def served_from_cache(response):
     return response.status_code == 200 and response.context is None
 
 
-def test_each_minute_has_its_own_copy(client, point, monkeypatch):
+def test_a_page_is_kept_until_an_opening_or_closing_time_changes_what_it_says(client, monkeypatch):
+    """Keyed on the period between two opening or closing times of the directory, not on the
+    minute: « ouvert jusqu'à 12 h » stays right, and the page is computed again when it changes."""
+    point = ReceptionPointFactory(name="CIO de Vienne", commune_insee="38544", hours=[(0, "09:00", "12:00")])
+    ReceptionPointFactory(commune_insee="38544", hours=[(0, "10:30", "17:00")])
     url = f"/lieux/{point.slug}/"
-    assert not served_from_cache(client.get(url))
-    monkeypatch.setattr("django.utils.timezone.now", lambda: MONDAY_10AM + datetime.timedelta(seconds=50))
-    assert served_from_cache(client.get(url))
-    # « Ouvert maintenant » may change with the minute.
-    monkeypatch.setattr("django.utils.timezone.now", lambda: MONDAY_10AM + datetime.timedelta(seconds=60))
-    assert not served_from_cache(client.get(url))
-    assert served_from_cache(client.get(url))
+
+    def at(hour, minute, second=0):
+        moment = MONDAY_10AM.replace(hour=hour, minute=minute, second=second)
+        monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+        return client.get(url)
+
+    first = at(10, 0, 5)
+    assert not served_from_cache(first)
+    assert "Ouvert jusqu'à 12 h 00" in page_text(first)
+    assert served_from_cache(at(10, 29, 59))
+    # 10 h 30: another place opens; this page says the same, but every page is keyed anew.
+    assert not served_from_cache(at(10, 30))
+    assert served_from_cache(at(11, 59, 59))
+    closed = at(12, 0)
+    assert not served_from_cache(closed)
+    assert "Fermé — ouvre le 30 novembre à 9 h 00" in page_text(closed)
+    assert served_from_cache(at(16, 0))
 
 
 def test_the_address_and_the_host_are_part_of_the_key(client, point):
