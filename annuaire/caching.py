@@ -50,6 +50,8 @@ from structures.signals import current_data_version
 # the longest periods (nights) are kept at most this long.
 TIMEOUT_SECONDS = 15 * 60
 BOUNDARIES_SECONDS = 24 * 3600
+KNOWN_BOUNDARIES = 8
+known_boundaries = {}
 # GZipMiddleware's own threshold: shorter answers are sent as they are.
 MIN_COMPRESSED_LENGTH = 200
 
@@ -69,7 +71,13 @@ def opening_period(request):
     if not hasattr(request, "_opening_period"):
         serial, changed = data_version(request)
         key = f"opening-boundaries:{serial}@{changed.timestamp()}"
-        boundaries = get_or_compute(key, boundary_times, BOUNDARIES_SECONDS)
+        boundaries = known_boundaries.get(key)
+        if boundaries is None:
+            boundaries = get_or_compute(key, boundary_times, BOUNDARIES_SECONDS)
+            # A data version's times never change: each process keeps those of the latest versions.
+            if len(known_boundaries) >= KNOWN_BOUNDARIES:
+                known_boundaries.clear()
+            known_boundaries[key] = boundaries
         request._opening_period = period_of(timezone.now(), boundaries)
     return request._opening_period
 

@@ -15,6 +15,8 @@ import logging
 import pybreaker
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -80,3 +82,27 @@ def delete_everywhere(keys):
     """Forget values in the shared cache and in this machine's own cache."""
     guarded(cache.delete_many, keys)
     caches["local"].delete_many(keys)
+
+
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis client builds a new redis.Redis object for every operation, and each one
+    copies redis-py's table of about 170 reply handlers: a sixth of a millisecond per cache read,
+    twice per page served from the cache. One redis.Redis per connection pool is kept instead
+    (redis-py's clients are safe to share between threads: each command takes a connection from
+    the pool)."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    """The shared cache (settings.CACHES["default"] when REDIS_URL is set)."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient

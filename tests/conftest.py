@@ -89,11 +89,13 @@ def empty_cache():
     simulated outage never leak between tests."""
     from django.core.cache import cache, caches
 
+    from annuaire.caching import known_boundaries
     from spro_site.cache import breaker as cache_breaker
     from spro_site.db.postgresql.base import breaker as database_breaker
 
     cache.clear()
     caches["local"].clear()
+    known_boundaries.clear()
     cache_breaker.close()
     database_breaker.close()
 

@@ -134,7 +134,7 @@ def test_an_unreachable_cache_server_does_not_break_the_site(client, point, capl
     unreachable = {
         **settings.CACHES,
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "spro_site.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.5},
         },
@@ -153,7 +153,7 @@ def test_pages_are_shared_through_redis(client, point, django_assert_num_queries
     shared = {
         **settings.CACHES,
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "spro_site.cache.RedisCache",
             "LOCATION": TEST_REDIS_URL,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         },

@@ -2,12 +2,15 @@
 under /api/) with Retry-After, and a hung cache server is skipped instead of waited for."""
 
 import json
+import uuid
 from datetime import timedelta
 
 import pytest
 from redis.exceptions import TimeoutError as RedisTimeout
 
 from spro_site import cache as site_cache
+from spro_site.cache import RedisCache
+from tests.conftest import TEST_REDIS_URL
 from tests.spro_site.test_security import run_python
 
 # Served by a site whose database does not answer: nothing listens on port 9 of this machine, and
@@ -96,3 +99,15 @@ def test_unused_methods_are_refused(client):
         response = client.generic(method.upper(), "/")
         assert response.status_code == 405, method
         assert set(response["Allow"].split(", ")) == {"GET", "HEAD", "POST", "OPTIONS"}
+
+
+@pytest.mark.redis
+def test_the_shared_cache_reuses_one_redis_client_per_connection_pool():
+    """Django's client made a new redis.Redis (and copied its reply handlers) for every operation."""
+    backend = RedisCache(TEST_REDIS_URL, {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"})
+    backend.set("clé", "valeur", 30)
+    assert backend.get("clé") == "valeur"
+    client = backend._cache.get_client(write=True)
+    assert backend._cache.get_client(write=True) is client
+    assert backend._cache.get_client() is client  # one server: reads and writes share its pool
+    backend.delete("clé")

@@ -12,7 +12,7 @@ CACHE_BACKEND = "import django; django.setup(); from django.conf import settings
 def test_redis_is_the_shared_cache_when_redis_url_is_set():
     shared = run_python(CACHE_BACKEND, REDIS_URL="redis://cache.interne:6379/2")
     assert shared.returncode == 0, shared.stderr
-    assert "'BACKEND': 'django.core.cache.backends.redis.RedisCache'" in shared.stdout
+    assert "'BACKEND': 'spro_site.cache.RedisCache'" in shared.stdout
     assert "'LOCATION': 'redis://cache.interne:6379/2'" in shared.stdout
     local = run_python(CACHE_BACKEND, REDIS_URL="")
     assert "'BACKEND': 'django.core.cache.backends.locmem.LocMemCache'" in local.stdout
