@@ -36,15 +36,16 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
-from spro_site.cache import get_or_compute, shared_or_local
+from spro_site.cache import CacheUnavailable, call, get_or_compute, shared_or_local
 from structures.hours.periods import boundary_times, period_of
-from structures.signals import current_data_version
+from structures.signals import DATA_VERSION_KEY, current_data_version
 
 # A page's key changes when its period ends (an opening or closing time somewhere, or midnight);
 # the longest periods (nights) are kept at most this long.
@@ -52,6 +53,8 @@ TIMEOUT_SECONDS = 15 * 60
 BOUNDARIES_SECONDS = 24 * 3600
 KNOWN_BOUNDARIES = 8
 known_boundaries = {}
+# The data version this process saw last (stored_page).
+last_seen = {}
 # GZipMiddleware's own threshold: shorter answers are sent as they are.
 MIN_COMPRESSED_LENGTH = 200
 
@@ -66,32 +69,56 @@ def data_version(request):
 
 def opening_period(request):
     """The date and the period of the time of day in which no opening state can change
-    (structures.hours.periods), read once per request; the opening and closing times it is made
-    of are read once per data version."""
+    (structures.hours.periods), read once per request."""
     if not hasattr(request, "_opening_period"):
-        serial, changed = data_version(request)
-        key = f"opening-boundaries:{serial}@{changed.timestamp()}"
-        boundaries = known_boundaries.get(key)
-        if boundaries is None:
-            boundaries = get_or_compute(key, boundary_times, BOUNDARIES_SECONDS)
-            # A data version's times never change: each process keeps those of the latest versions.
-            if len(known_boundaries) >= KNOWN_BOUNDARIES:
-                known_boundaries.clear()
-            known_boundaries[key] = boundaries
-        request._opening_period = period_of(timezone.now(), boundaries)
+        request._opening_period = period_for(data_version(request))
     return request._opening_period
 
 
-def page_key(request):
+def period_for(version):
+    """The current opening period under the data version `version`; the opening and closing times
+    it is made of are read once per data version."""
+    serial, changed = version
+    key = f"opening-boundaries:{serial}@{changed.timestamp()}"
+    boundaries = known_boundaries.get(key)
+    if boundaries is None:
+        boundaries = get_or_compute(key, boundary_times, BOUNDARIES_SECONDS)
+        # A data version's times never change: each process keeps those of the latest versions.
+        if len(known_boundaries) >= KNOWN_BOUNDARIES:
+            known_boundaries.clear()
+        known_boundaries[key] = boundaries
+    return period_of(timezone.now(), boundaries)
+
+
+def page_key(request, version):
     parts = [
         # The serial changes at each change; the time tells apart two databases (two sites on one
         # machine, a database created again) whose serials happen to be equal.
-        "{}@{}".format(*data_version(request)),
-        opening_period(request),
+        "{}@{}".format(*version),
+        period_for(version),
         getattr(staticfiles_storage, "manifest_hash", ""),
         request.build_absolute_uri(),
     ]
     return "page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def stored_page(request):
+    """(key, stored answer or None) of this request. When the data has not changed since this
+    process last looked, the current version and the page are read in one round trip: the key is
+    made with the version seen last, and used only if the version read with it is the same."""
+    guess = last_seen.get("version")
+    if guess is not None:
+        key = page_key(request, guess)
+        try:
+            found = call(cache.get_many, [DATA_VERSION_KEY, key])
+        except CacheUnavailable:
+            found = {}
+        if found.get(DATA_VERSION_KEY) == guess:
+            request._data_version = guess
+            return key, found.get(key)
+    version = last_seen["version"] = data_version(request)
+    key = page_key(request, version)
+    return key, shared_or_local("get", key)
 
 
 def cacheable(response):
@@ -120,8 +147,7 @@ def shared_cache(view=None, *, params=()):
     def wrapper(request, *args, **kwargs):
         if not settings.PAGE_CACHE or not storable(request, params):
             return view(request, *args, **kwargs)
-        key = page_key(request)
-        stored = shared_or_local("get", key)
+        key, stored = stored_page(request)
         if stored is not None:
             return stored if accepts_gzip(request) else uncompressed(stored)
         response = view(request, *args, **kwargs)

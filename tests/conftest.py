@@ -89,13 +89,14 @@ def empty_cache():
     simulated outage never leak between tests."""
     from django.core.cache import cache, caches
 
-    from annuaire.caching import known_boundaries
+    from annuaire.caching import known_boundaries, last_seen
     from spro_site.cache import breaker as cache_breaker
     from spro_site.db.postgresql.base import breaker as database_breaker
 
     cache.clear()
     caches["local"].clear()
     known_boundaries.clear()
+    last_seen.clear()
     cache_breaker.close()
     database_breaker.close()
 

@@ -209,3 +209,32 @@ def test_the_data_version_is_read_from_the_database_only_when_the_cache_has_lost
     with django_assert_num_queries(1):
         client.get(url)
     assert cache.get(DATA_VERSION_KEY) == DataVersion.current()
+
+
+def test_a_hit_reads_the_data_version_and_the_page_in_one_round_trip(client, point, monkeypatch):
+    url = f"/lieux/{point.slug}/"
+    first = client.get(url)
+    backend = caches["default"]
+    reads, inside = [], []
+
+    def recorded(name):
+        original = getattr(backend, name)
+
+        def read(*args, **kwargs):
+            if not inside:  # the memory cache's get_many calls its own get: one read for Redis
+                reads.append((name, args[0]))
+            inside.append(name)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        return read
+
+    for name in ("get", "get_many"):
+        monkeypatch.setattr(backend, name, recorded(name))
+    again = client.get(url)
+    assert served_from_cache(again)
+    assert again.content == first.content
+    assert [name for name, _ in reads] == ["get_many"], reads
+    assert reads[0][1][0] == DATA_VERSION_KEY
