@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from annuaire.helper import NEEDS, QUESTIONS, RULES, recommend
+from tests.page_text import page_text
 from tests.structures.factories import ReceptionPointFactory, StructureFactory
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +165,7 @@ def test_a_person_can_give_several_situations_without_javascript(client):
     assert re.search(r'value="salarie-prive"[^>]*\schecked', html)
     assert re.search(r'value="handicap"[^>]*\schecked', html)
     response, html = page(client, {**params("salarie-prive+handicap", "26-49", "reconversion"), "etape": 4})
-    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    text = page_text(response)
     assert "Je suis salarié d'une entreprise ou d'une association ; Je suis en situation de handicap — modifier" in text
     assert text.index("Avenir Actifs") < text.index("Cap Emploi")
     # The address form keeps every answer.
@@ -181,7 +182,7 @@ def test_far_from_every_fitting_place_phone_and_video_come_first(client):
         by_phone=True,
     )  # fmt: skip
     response, html = page(client, {**params("handicap", "26-49", "emploi"), "etape": 4, "q": "Aurillac"})
-    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    text = page_text(response)
     block = text[text.index("Cap Emploi accompagne") :]
     assert re.search(r"Le lieu le plus proche est à \d+,\d km\. Sans vous déplacer", block)
     assert block.index("Sans vous déplacer") < block.index("Les lieux les plus proches")
@@ -202,7 +203,7 @@ def test_a_public_agent_gets_the_employer_s_advice_and_nearby_places(client):
     cio = StructureFactory(name="CIO de test", network_slug="cio", levels=[1, 2])
     ReceptionPointFactory(name="CIO de Saint-Étienne", commune_insee="42218", structure=cio)
     response, html = page(client, {**params("agent-public", "26-49", "reconversion"), "etape": 4, "q": "42000"})
-    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    text = page_text(response)
     block = text[text.index("Le conseil en évolution professionnelle de votre employeur") :]
     assert "conseiller mobilité-carrière" in block
     assert block.index("Les lieux les plus proches") < block.index("CIO de Saint-Étienne")
