@@ -16,7 +16,7 @@ from annuaire import data_inclusion
 from annuaire.caching import data_version
 from annuaire.competence import competent_places
 from annuaire.filters import StructureFilterSet
-from annuaire.mapping import MapForm, map_features, rounded, whole_grid
+from annuaire.mapping import MapForm, counted_grid, map_features, rounded
 from annuaire.openapi import openapi_document
 from annuaire.opendata import (
     CHUNK_SIZE,
@@ -353,8 +353,8 @@ def map_points(request):
 
 
 def grid_of(request, outcome):
-    """The whole directory's counted grid when nothing is searched (annuaire.mapping.whole_grid)."""
-    return None if outcome.searched else whole_grid(outcome.scope, data_version(request))
+    """The search's cells, counted once per version of the data (annuaire.mapping.counted_grid)."""
+    return counted_grid(outcome.scope, data_version(request))
 
 
 def map_point(request, row, place):

@@ -10,16 +10,18 @@ cells of that zoom's grid it meets, and more than MAP_POINT_LIMIT points in it b
 cluster at the edge of the map counts all the points of its cell, as web maps do). The answer's size
 depends on the cells shown, not on the density.
 
-The map of the whole directory (no search: the first map a person sees) is counted once per version
-of the data and zoom level (`whole_grid`) and then read from the cache: its cost does not grow with
-the density either. A search's clusters are counted by the database on each request.
+Up to zoom GRID_MAX_ZOOM, the cells of the whole search (or of the whole directory, the first map a
+person sees) are counted once per version of the data and zoom level (`counted_grid`) and then read
+from the cache: moving the map, zooming back or another person making the same search reads cells,
+not points. Closer, a map shows a small box, whose points the database counts on each request.
 """
 
+import hashlib
 import math
 import re
 
 from django import forms
-from django.utils import timezone
+from django.core.exceptions import EmptyResultSet
 
 from spro_site.cache import get_or_compute
 from structures.geo import grid_cell_degrees
@@ -28,10 +30,12 @@ from structures.geo import grid_cell_degrees
 MAP_POINT_LIMIT = 100
 MAX_ZOOM = 20
 COORDINATE_DECIMALS = 5
-# The whole directory's grid is kept up to this zoom: at zoom 10 the region has at most about 4,000
-# cells; closer, a map shows a small box, whose points the database counts quickly.
-WHOLE_GRID_MAX_ZOOM = 10
-WHOLE_GRID_SECONDS = 24 * 3600
+# A search's grid is kept up to this zoom: at zoom 10 the region has at most about 4,000 cells;
+# closer, a map shows a small box (a sixteenth of a zoom 10 box at zoom 12), whose points the
+# database counts quickly.
+GRID_MAX_ZOOM = 10
+# A search's cells stay as long as a person uses its map; a change of the data makes a new key.
+GRID_SECONDS = 3600
 _NUMBER = r"-?\d{1,3}(?:\.\d{1,12})?"
 BOX_PATTERN = rf"^{_NUMBER},{_NUMBER},{_NUMBER},{_NUMBER}$"
 
@@ -138,17 +142,24 @@ def cells_in(cells, box, zoom):
     return [cell for cell in cells if first_x <= cell["cell_x"] <= last_x and first_y <= cell["cell_y"] <= last_y]
 
 
-def whole_grid(scope, version):
-    """`grid` for map_features when `scope` is the whole published directory: its cells at a zoom
-    counted once per version of the data (`version`, see annuaire.caching.data_version) and date
-    (an ended label hides its places the next day), then read from the shared cache."""
+def counted_grid(scope, version):
+    """`grid` for map_features: the cells of the whole `scope` (a search, or the whole published
+    directory) at a zoom, counted once per version of the data (`version`, see
+    annuaire.caching.data_version) and read from the shared cache afterwards. The key is the query
+    itself: the same conditions with the same values (today's date for the labels, the time for
+    « ouvert maintenant ») count the same rows."""
 
     def grid(zoom):
-        if zoom > WHOLE_GRID_MAX_ZOOM:
+        if zoom > GRID_MAX_ZOOM:
             return None
+        try:
+            sql, params = scope.query.sql_with_params()
+        except EmptyResultSet:
+            return []
         serial, changed_at = version
-        key = f"map-grid:{serial}@{changed_at.timestamp()}:{timezone.localdate().isoformat()}:{zoom}"
-        return get_or_compute(key, lambda: list(scope.grid_clusters(zoom)), WHOLE_GRID_SECONDS)
+        digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+        key = f"map-grid:{serial}@{changed_at.timestamp()}:{zoom}:{digest}"
+        return get_or_compute(key, lambda: list(scope.grid_clusters(zoom)), GRID_SECONDS)
 
     return grid
 
@@ -157,7 +168,7 @@ def map_features(scope, box, zoom, rows, feature, grid=None):
     """The features of a map showing `scope` (points of a search) inside `box` at `zoom`, and their
     extent. `rows(queryset)` selects and orders what `feature(row)` turns into a point feature.
     Without a zoom every point of the box is a feature. `grid(zoom)`, when given, returns the cells
-    of the whole `scope` at `zoom` already counted (`whole_grid`), or None."""
+    of the whole `scope` at `zoom` already counted (`counted_grid`), or None."""
 
     def points(queryset):
         return [feature(row) for row in rows(queryset)]

@@ -1,9 +1,13 @@
 """The map asks for the box it shows and its zoom; beyond 100 points it gets clusters counted by the
 database, so what it receives depends on the cells shown, not on the density (annuaire.mapping)."""
 
+import datetime
+import zoneinfo
+
 import pytest
 from django.urls import reverse
 
+from structures.models import OpeningHours, ReceptionPoint
 from tests.annuaire.api_helpers import json_body
 from tests.structures.factories import bulk_points
 
@@ -149,14 +153,76 @@ def test_a_cluster_cut_by_the_edge_of_the_map_counts_its_whole_cell(client, two_
     assert [count for count, _, _ in clusters(data)] == [110]
 
 
-def test_the_whole_map_is_counted_once_per_version_of_the_data(client, two_towns, django_assert_num_queries):
-    get_map(client, zoom=8, bbox=REGION)
+@pytest.mark.parametrize(
+    ("search", "alone", "before", "after"),
+    [
+        ({}, 1, [60, 110], [60, 115]),
+        ({"q": "Grenoble", "rayon": "50"}, 0, [110], [115]),
+        ({"reseau": "mission-locale"}, 0, [60, 110], [60, 115]),
+    ],
+    ids=["whole map", "place", "network"],
+)
+def test_a_map_is_counted_once_per_search_and_version_of_the_data(
+    client, two_towns, search, alone, before, after, django_assert_num_queries
+):
+    add_points("Grenoble-bis", 50, GRENOBLE, commune_insee="38185")
+    get_map(client, zoom=8, bbox=REGION, **search)
     # Another box at the same zoom: the cells come from the cache (and the data's version too), one
-    # query reads the point alone in its cell, none counts again.
-    with django_assert_num_queries(1) as queries:
-        other = get_map(client, zoom=8, bbox="4.0,44.5,6.0,46.5")
+    # query reads the point alone in its cell when there is one (Valence), none counts again.
+    with django_assert_num_queries(alone) as queries:
+        other = get_map(client, zoom=8, bbox="4.0,44.5,6.0,46.5", **search)
     assert not any("GROUP BY" in query["sql"] for query in queries.captured_queries)
-    assert [count for count, _, _ in clusters(other)] == [60, 60]
+    assert [count for count, _, _ in clusters(other)] == before
     # A change of the data is counted at the next map.
-    add_points("Grenoble-bis", 5, GRENOBLE, commune_insee="38185")
-    assert [count for count, _, _ in clusters(get_map(client, zoom=8, bbox="4.0,44.5,6.0,46.5"))] == [60, 65]
+    add_points("Grenoble-ter", 5, GRENOBLE, commune_insee="38185")
+    assert [count for count, _, _ in clusters(get_map(client, zoom=8, bbox="4.0,44.5,6.0,46.5", **search))] == after
+
+
+def test_each_search_has_its_own_counted_cells(client, two_towns):
+    add_points("Lyon-cio", 120, LYON, network="cio")
+    # The same box and zoom, first for every network, then for one, then for another.
+    assert [count for count, _, _ in clusters(get_map(client, zoom=8, bbox=REGION))] == [60, 180]
+    assert [count for count, _, _ in clusters(get_map(client, zoom=8, bbox=REGION, reseau="mission-locale"))] == [
+        60,
+        60,
+    ]
+    assert [count for count, _, _ in clusters(get_map(client, zoom=8, bbox=REGION, reseau="cio"))] == [120]
+    # Around Grenoble only its 60 points: under the limit, points and no cluster.
+    around_grenoble = get_map(client, zoom=8, bbox=REGION, q="Grenoble", rayon="20")
+    assert clusters(around_grenoble) == []
+    assert {name.split(" n° ")[0] for name in point_names(around_grenoble)} == {"Grenoble"}
+    assert len(point_names(around_grenoble)) == 60
+
+
+def test_beyond_zoom_10_the_box_is_counted_on_each_request(client, two_towns, django_assert_num_queries):
+    add_points("Lyon-bis", 50, LYON)
+    get_map(client, zoom=11, bbox=AROUND_LYON)
+    with django_assert_num_queries(2) as queries:
+        data = get_map(client, zoom=11, bbox="4.6,45.6,5.0,45.9")
+    assert any("GROUP BY" in query["sql"] for query in queries.captured_queries)
+    assert [count for count, _, _ in clusters(data)] == [110]
+
+
+def test_the_cells_of_open_places_follow_the_time(client, two_towns, monkeypatch):
+    """« Ouvert maintenant » counts the places open at the time of the request, not those of an
+    earlier map of the same search."""
+    add_points("Lyon-bis", 110, LYON)
+
+    def hours(prefixes, opens, closes):
+        points = ReceptionPoint.objects.filter(slug__regex=rf"^({'|'.join(prefixes)})-[0-9]+$")
+        OpeningHours.objects.bulk_create(
+            OpeningHours(point=point, weekday=0, opens=datetime.time(opens), closes=datetime.time(closes))
+            for point in points
+        )
+
+    hours(["lyon", "grenoble"], 9, 12)
+    hours(["lyon-bis"], 14, 17)
+
+    def open_map_at(hour):
+        moment = datetime.datetime(2026, 11, 23, hour, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
+        monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+        return [count for count, _, _ in clusters(get_map(client, zoom=8, bbox=REGION, ouvert="1"))]
+
+    # Monday 23 November 2026 at 10 h: the morning places of Lyon and Grenoble; at 15 h the others.
+    assert open_map_at(10) == [60, 60]
+    assert open_map_at(15) == [110]
