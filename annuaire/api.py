@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from annuaire import data_inclusion
 from annuaire.caching import data_version
 from annuaire.competence import competent_places
+from annuaire.exports import stored_export
 from annuaire.filters import StructureFilterSet
 from annuaire.mapping import MapForm, counted_grid, map_features, rounded
 from annuaire.openapi import openapi_document
@@ -148,6 +149,7 @@ def export_order(outcome, rows):
 
 
 @open_data(export=True)
+@stored_export()
 def points_geojson(request):
     """Every point as a GeoJSON feature; with `bbox` only those of the box, with `zoom` clusters
     beyond MAP_POINT_LIMIT of them, as the site's map (annuaire.mapping)."""
@@ -170,6 +172,7 @@ def points_geojson(request):
 
 
 @open_data(export=True)
+@stored_export(params={"separateur"})
 def points_csv(request):
     form = CsvForm(request.GET)
     outcome, rows = export_points(request)
@@ -229,6 +232,7 @@ def structure_detail(request, slug):
 
 
 @open_data(export=True)
+@stored_export(params={"separateur"})
 def structures_csv(request):
     form = CsvForm(request.GET)
     queryset, errors = filtered_structures(request, form)
@@ -258,11 +262,13 @@ def networks(request):
 
 
 @open_data(export=True)
+@stored_export()
 def data_inclusion_structures(request):
     return json_stream_response(data_inclusion.structures(request.build_absolute_uri))
 
 
 @open_data(export=True)
+@stored_export()
 def data_inclusion_services(request):
     return json_stream_response(data_inclusion.services(request.build_absolute_uri))
 

@@ -173,6 +173,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # One connection per request is enough for SQLite, and it cannot be shared between threads.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Write-ahead log: a long read (an export, in one snapshot) never blocks a write, nor a write a
+    # read; a write waits up to 20 s for another one (docs/adr/0017).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+    )
 
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -305,6 +310,8 @@ CACHES["local"] = {
     "TIMEOUT": 300,
     "OPTIONS": {"MAX_ENTRIES": 20_000},
 }
+# Full exports written once per version of the data, on this machine (annuaire/exports.py).
+EXPORT_DIR = env_str("EXPORT_DIR") or str(Path(tempfile.gettempdir()) / "spro-exports")
 CACHE_BREAKER_SECONDS = env_int("CACHE_BREAKER_SECONDS", default=10)
 # Public pages and API answers kept in that cache for the current minute (annuaire/caching.py).
 PAGE_CACHE = env_bool("PAGE_CACHE", default=True)

@@ -27,6 +27,13 @@ CACHES = {
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "spro-tests-local"},
 }
 
+# On SQLite the test database is a file, as in production (not Django's shared in-memory database,
+# whose table locks and missing snapshots a write-ahead-logged file does not have).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"spro-test-{os.getpid()}.sqlite3")}  # noqa: F405
+
 # A template of the project that prints an undefined variable fails the test (tests/undefined_variables.py).
 from tests.undefined_variables import UndefinedVariable  # noqa: E402
 

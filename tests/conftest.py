@@ -101,6 +101,13 @@ def empty_cache():
     database_breaker.close()
 
 
+@pytest.fixture(autouse=True)
+def export_folder(tmp_path, settings):
+    """Each test writes its stored exports (annuaire/exports.py) in a folder of its own."""
+    settings.EXPORT_DIR = str(tmp_path / "exports")
+    return tmp_path / "exports"
+
+
 def commit_pending_writes(**kwargs):
     """Run the on-commit callbacks of what the test wrote so far (the data version stamp, cache
     clearing), as the commit at the end of a real request would have."""
