@@ -17,7 +17,12 @@ suggestions); 2,000 distinct addresses, visited following a Zipf law. Three runs
 - `robots`: /robots.txt only, PAGE_CACHE=false: a bare Django view through the whole middleware
   stack, the ceiling of the set-up (issue 23 compares the cached mix with it);
 - `cache-chaud`: as `cache`, every address of the mix visited once before the run (a campaign's
-  steady state: the pages people ask for are in the cache).
+  steady state: the pages people ask for are in the cache);
+- `deux-instances`: two app servers (127.0.0.1:8765 and :8766, the second started with
+  RELEASE_STEPS=false) behind HAProxy (Debian package `haproxy`, deploy/haproxy.cfg) on
+  127.0.0.1:8764, sharing PostgreSQL and Redis, cache on. A third of the way through, a place is
+  renamed (as from the back office): both servers, asked directly, must then show the new name at
+  once, and so must every answer of the balancer.
 
 Rate limits are raised for the run (one address sends everything). The figures are written to
 benchmarks/results/load_test.json and printed as a table.
@@ -25,6 +30,7 @@ benchmarks/results/load_test.json and printed as a table.
 
 import argparse
 import csv
+import html
 import json
 import os
 import random
@@ -45,8 +51,11 @@ ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/1"
 BIND = "127.0.0.1:8765"
+SECOND_BIND = "127.0.0.1:8766"
+BALANCER_BIND = "127.0.0.1:8764"
+BALANCER_STATS = "127.0.0.1:8769"
 BASE_URL = f"http://{BIND}"
-RUNS = ["cache", "sans-cache", "redemarrage", "robots", "cache-chaud"]
+RUNS = ["cache", "sans-cache", "redemarrage", "robots", "cache-chaud", "deux-instances"]
 FILTERS = [{}, {}, {"public": "jeunes-16-25"}, {"niveau": "2"}, {"sans_rdv": "1"}, {"ouvert": "1"}, {"cercle": "2"}]
 
 
@@ -103,29 +112,21 @@ def build_paths(count, distinct, seed=2026):
     return rng.choices(addresses, weights=weights, k=count)
 
 
-def check_paths(paths):
+def check_paths(paths, base_url=BASE_URL):
     """Every address answers 200 before the run: an error during the run is then the server's."""
     for path in sorted(set(paths)):
-        with urllib.request.urlopen(BASE_URL + path, timeout=60) as response:
+        with urllib.request.urlopen(base_url + path, timeout=60) as response:
             if response.status != 200:
                 raise SystemExit(f"{path} a répondu {response.status}")
 
 
-def start_server(database_url, page_cache, bind=BIND):
+def start_server(database_url, page_cache, bind=BIND, release_steps=True):
     """Start bin/serve-prod on `bind`; return (process, its log file) once it answers."""
-    base_url = f"http://{bind}"
     env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": REDIS_URL,
+        **server_env(database_url),
         "BIND": bind,
         "PAGE_CACHE": "true" if page_cache else "false",
-        "SECRET_KEY": "load-test-only",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "API_RATE_LIMIT": "10000000/m",
-        "API_EXPORT_RATE_LIMIT": "10000000/m",
-        "GUNICORN_ACCESS_LOG": "",
-        "LOG_LEVEL": "ERROR",
+        "RELEASE_STEPS": "true" if release_steps else "false",
     }
     log = open(tempfile.mktemp(prefix="spro-load-", suffix=".log"), "w")  # noqa: SIM115
     server = subprocess.Popen(
@@ -136,17 +137,109 @@ def start_server(database_url, page_cache, bind=BIND):
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    wait_for(f"http://{bind}/", server, log.name)
+    return server, log
+
+
+def wait_for(url, process, log_name):
+    """Wait until `url` answers 200 (ten minutes at most: the first start loads the demo data)."""
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"Le serveur s'est arrêté au démarrage : voir {log.name}")
+        if process.poll() is not None:
+            raise SystemExit(f"Le serveur s'est arrêté au démarrage : voir {log_name}")
         try:
-            with urllib.request.urlopen(base_url + "/", timeout=5) as response:
+            with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:
-                    return server, log
+                    return
         except OSError:
             time.sleep(1)
-    raise SystemExit(f"Le serveur n'a pas démarré en 10 minutes : voir {log.name}")
+    raise SystemExit(f"Le serveur n'a pas démarré en 10 minutes : voir {log_name}")
+
+
+def server_env(database_url):
+    """What every app server of a run shares: the database, Redis, the secret key."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "SECRET_KEY": "load-test-only",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "TRUSTED_PROXIES": "127.0.0.1",
+        "API_RATE_LIMIT": "10000000/m",
+        "API_EXPORT_RATE_LIMIT": "10000000/m",
+        "GUNICORN_ACCESS_LOG": "",
+        "LOG_LEVEL": "ERROR",
+    }
+
+
+def start_balancer():
+    """HAProxy with deploy/haproxy.cfg in front of the two app servers, once it sees both up."""
+    env = {
+        **os.environ,
+        "SPRO_LB_BIND": BALANCER_BIND,
+        "SPRO_APP1": BIND,
+        "SPRO_APP2": SECOND_BIND,
+        "SPRO_LB_STATS": BALANCER_STATS,
+        "SPRO_HOST": "127.0.0.1",
+    }
+    log = open(tempfile.mktemp(prefix="spro-haproxy-", suffix=".log"), "w")  # noqa: SIM115
+    balancer = subprocess.Popen(
+        ["haproxy", "-db", "-f", str(ROOT / "deploy" / "haproxy.cfg")],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    wait_for(f"http://{BALANCER_BIND}/robots.txt", balancer, log.name)
+    deadline = time.monotonic() + 30
+    while balancer_counts()["up"] < 2:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"HAProxy ne voit pas les deux serveurs : voir {log.name}")
+        time.sleep(0.5)
+    return balancer, log
+
+
+def balancer_counts():
+    """From HAProxy's statistics (CSV): requests sent to each app server so far, and how many are up."""
+    with urllib.request.urlopen(f"http://{BALANCER_STATS}/;csv", timeout=5) as response:
+        lines = response.read().decode().splitlines()
+    rows = list(csv.DictReader([lines[0].lstrip("# "), *lines[1:]]))
+    servers = [row for row in rows if row["pxname"] == "app_servers" and row["svname"] in ("app1", "app2")]
+    return {"up": sum(row["status"] == "UP" for row in servers), **{row["svname"]: int(row["stot"]) for row in servers}}
+
+
+def page_of(base_url, path):
+    with urllib.request.urlopen(base_url + path, timeout=30) as response:
+        return response.read().decode()
+
+
+def rename_during_run(database_url, after_seconds, point, report):
+    """After `after_seconds`, rename a place whose page both servers have in the cache, as from the
+    back office; then read its page from each server directly and through the balancer."""
+    path = f"/lieux/{point['id']}/"
+    for bind in (BIND, SECOND_BIND):
+        page_of(f"http://{bind}", path)
+    time.sleep(after_seconds)
+    new_name = f"{point['name']} (renommé pendant l'essai)"
+    script = (
+        "from structures.models import ReceptionPoint\n"
+        f"point = ReceptionPoint.objects.get(slug={point['id']!r})\n"
+        f"point.name = {new_name!r}\n"
+        "point.save()\n"
+    )
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env={**server_env(database_url), "DEBUG": "false"},
+        check=True,
+        capture_output=True,
+    )
+    written = html.escape(new_name)
+    report["renamed_at_seconds"] = after_seconds
+    report["new_name_seen_by"] = {
+        name: written in page_of(f"http://{bind}", path) for name, bind in (("app1", BIND), ("app2", SECOND_BIND))
+    }
+    report["new_name_through_balancer"] = sum(written in page_of(f"http://{BALANCER_BIND}", path) for _ in range(20))
 
 
 def drop_database(name):
@@ -172,7 +265,7 @@ def restart_postgresql(after_seconds, report):
     report["restart_at_seconds"] = after_seconds
 
 
-def run_wrk(paths_file, connections, duration):
+def run_wrk(paths_file, connections, duration, base_url=BASE_URL):
     result = subprocess.run(
         [
             "wrk",
@@ -181,7 +274,7 @@ def run_wrk(paths_file, connections, duration):
             f"--duration={duration}s",
             "--timeout=30s",
             f"--script={ROOT / 'benchmarks' / 'load_test.lua'}",
-            BASE_URL,
+            base_url,
         ],
         env={**os.environ, "LOAD_TEST_PATHS": paths_file},
         capture_output=True,
@@ -222,14 +315,35 @@ def main():
                 if run == "cache-chaud":
                     check_paths(paths)
                 report = {}
-                restart = None
+                extra = []
+                target = BASE_URL
+                if run == "deux-instances":
+                    extra.append(start_server(database_url, page_cache=True, bind=SECOND_BIND, release_steps=False))
+                    extra.append(start_balancer())
+                    target = f"http://{BALANCER_BIND}"
+                    check_paths(paths, target)
+                during = None
                 if run == "redemarrage":
-                    restart = threading.Thread(target=restart_postgresql, args=(options.duration // 3, report))
-                    restart.start()
+                    during = threading.Thread(target=restart_postgresql, args=(options.duration // 3, report))
+                elif run == "deux-instances":
+                    point = fetch_json("/api/v1/lieux?par_page=1")["results"][0]
+                    during = threading.Thread(
+                        target=rename_during_run, args=(database_url, options.duration // 3, point, report)
+                    )
+                if during:
+                    during.start()
                 mix = robots_file.name if run == "robots" else paths_file.name
-                report.update(run_wrk(mix, options.connections, options.duration))
-                if restart:
-                    restart.join()
+                try:
+                    report.update(run_wrk(mix, options.connections, options.duration, target))
+                    if during:
+                        during.join()
+                    if run == "deux-instances":
+                        counts = balancer_counts()
+                        report["requests_per_server"] = {"app1": counts["app1"], "app2": counts["app2"]}
+                finally:
+                    for process, process_log in extra:
+                        stop_server(process)
+                        process_log.close()
                 report["requests_per_second"] = round(report["requests"] / report["seconds"], 1)
                 results[run] = report
                 print(f"{run}: {json.dumps(report)}", flush=True)
@@ -259,6 +373,13 @@ def main():
     if "robots" in results and "cache-chaud" in results:
         ratio = results["cache-chaud"]["requests_per_second"] / results["robots"]["requests_per_second"]
         print(f"Mélange en cache (chaud) / vue nue (robots.txt) : {ratio:.0%} (objectif de l'issue 23 : au moins 50 %)")
+    if "deux-instances" in results:
+        both = results["deux-instances"]
+        print(
+            f"Deux instances derrière HAProxy : requêtes par serveur {both['requests_per_server']} ; lieu renommé à "
+            f"{both['renamed_at_seconds']} s, nouveau nom vu aussitôt par {both['new_name_seen_by']}, "
+            f"par le répartiteur {both['new_name_through_balancer']} fois sur 20."
+        )
     if "redemarrage" in results:
         restart = results["redemarrage"]
         print(f"PostgreSQL redémarré à {restart['restart_at_seconds']} s, en {restart['restart_seconds']} s.")
