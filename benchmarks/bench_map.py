@@ -6,17 +6,26 @@
 Three searches, each asked as the results map asks it (static/js/search.js): its zoom level and the
 box it shows, snapped outwards to a quarter of a map tile. Goal (issue 19): at scale 100 the answer
 weighs at most 1.5 times, and takes at most 1.5 times the server time of, the answer at scale 1.
+Two times per map, with the shared cache in Redis as in production (page cache off):
+- « première carte »: the counted cells forgotten before each request, as after a change of the data;
+- « déplacements »: the same search's map moved by half a tile in eight directions, after its
+  first map (what a person does next; annuaire.mapping.counted_grid).
 The basemap's files are weighed raw and gzip-compressed (as WhiteNoise serves them).
 """
 
+import argparse
 import gzip
+import json
 import math
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_search import measure_both_scales
+from bench_demo_data import PYTHON, load_scale, production_env, run, with_database
+
+# A database of this Redis server of its own: the benchmark empties it.
+REDIS_URL = "redis://127.0.0.1:6379/13"
 
 ROOT = Path(__file__).resolve().parent.parent
 # A desktop map (about 500 × 512 pixels) around a 20 km circle is at zoom 10; the region fits at zoom 7.
@@ -60,6 +69,73 @@ BASEMAP = [
 ]
 NAMES = "/carte/communes.json (noms des communes, compressé par GZipMiddleware)"
 
+TIMING_SCRIPT = """
+import gzip, json, os, re, statistics, sys, time
+import django
+import redis
+django.setup()
+from django.test import Client
+from django.db import connection
+client = Client()
+maps = json.loads(sys.argv[1])
+repeat = int(sys.argv[2])
+
+
+shared_cache = redis.Redis.from_url(os.environ["REDIS_URL"])
+
+
+def forget_grids():
+    # As after a change of the data: no counted cells (the data version itself stays known).
+    keys = list(shared_cache.scan_iter("*map-grid*"))
+    if keys:
+        shared_cache.delete(*keys)
+
+
+def timed(url):
+    started = time.perf_counter()
+    response = client.get(url)
+    elapsed = (time.perf_counter() - started) * 1000
+    assert response.status_code == 200, (url, response.status_code)
+    return elapsed, response
+
+
+def moved(url):
+    # Half a tile (two quarter-tile steps of search.js) in each of eight directions.
+    zoom = int(re.search(r"zoom=(\\d+)", url).group(1))
+    step = 360 / 2**zoom / 2
+    head, box = url.split("bbox=")
+    west, south, east, north = (float(part) for part in box.split(","))
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            if dx or dy:
+                shifted = (west + dx * step, south + dy * step, east + dx * step, north + dy * step)
+                yield head + "bbox=" + ",".join(f"{value:.5f}" for value in shifted)
+
+
+out = {}
+for label, url in maps.items():
+    for _ in range(3):
+        timed(url)
+    first = []
+    for _ in range(repeat):
+        forget_grids()
+        elapsed, response = timed(url)
+        first.append(elapsed)
+    forget_grids()
+    queries = []
+    with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+        client.get(url)
+    moves = [timed(other)[0] for _ in range(max(1, repeat // 8)) for other in moved(url)] if "bbox=" in url else first
+    out[label] = {
+        "first_ms": statistics.median(first),
+        "moves_ms": statistics.median(moves),
+        "queries": len(queries),
+        "bytes": len(response.content),
+        "gzip_bytes": len(gzip.compress(response.content, 6)),
+    }
+print(json.dumps(out))
+"""
+
 
 def weigh_basemap():
     """Each static file raw and gzip -9 (WhiteNoise's compression)."""
@@ -70,23 +146,48 @@ def weigh_basemap():
     return rows
 
 
+def measure(scale, database_url, repeat, urls):
+    env = production_env(database_url, STATIC_NO_MANIFEST="true", REDIS_URL=REDIS_URL)
+    load_scale(env, scale)
+    return json.loads(run([PYTHON, "-c", TIMING_SCRIPT, json.dumps(urls), str(repeat)], env).splitlines()[-1])
+
+
 def main():
-    database, small, large, results = measure_both_scales(__doc__, {**MAPS, NAMES: "/carte/communes.json"})
-    print(f"Données de la carte sur {database} : échelle {small} puis {large}")
-    print(f"{'carte':<52} {'temps':>22} {'rapport':>8} {'taille (gzip)':>26} {'rapport':>8} {'SQL':>8}")
-    worst = 0.0
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--scales", type=int, nargs=2, default=[1, 100])
+    parser.add_argument("--repeat", type=int, default=40)
+    options = parser.parse_args()
+    small, large = options.scales
+    urls = {**MAPS, NAMES: "/carte/communes.json"}
+    results = {
+        scale: with_database(
+            options.database, scale, lambda url, scale=scale: measure(scale, url, options.repeat, urls)
+        )
+        for scale in (small, large)
+    }
+    print(f"Données de la carte sur {options.database} : échelle {small} puis {large} (temps médians)")
+    print(
+        f"{'carte':<50} {'première carte':>22} {'rapport':>7} {'déplacements':>20} {'rapport':>7} "
+        f"{'taille (gzip)':>26} {'rapport':>7} {'SQL':>8}"
+    )
+    worst_first = worst_moves = 0.0
     for label in MAPS:
         a, b = results[small][label], results[large][label]
-        time_ratio = b["median_ms"] / a["median_ms"]
+        first_ratio = b["first_ms"] / a["first_ms"]
+        moves_ratio = b["moves_ms"] / a["moves_ms"]
         size_ratio = b["bytes"] / a["bytes"]
-        worst = max(worst, time_ratio, size_ratio)
+        worst_first = max(worst_first, first_ratio, size_ratio)
+        worst_moves = max(worst_moves, moves_ratio, size_ratio)
         print(
-            f"{label:<52} {a['median_ms']:>8.1f} / {b['median_ms']:>7.1f} ms {time_ratio:>8.2f} "
+            f"{label:<50} {a['first_ms']:>7.1f} / {b['first_ms']:>7.1f} ms {first_ratio:>7.2f} "
+            f"{a['moves_ms']:>6.1f} / {b['moves_ms']:>6.1f} ms {moves_ratio:>7.2f} "
             f"{a['bytes'] / 1024:>6.1f} ({a['gzip_bytes'] / 1024:.1f}) / {b['bytes'] / 1024:>5.1f} "
-            f"({b['gzip_bytes'] / 1024:.1f}) Ko {size_ratio:>8.2f} {a['queries']:>3} / {b['queries']:<3}"
+            f"({b['gzip_bytes'] / 1024:.1f}) Ko {size_ratio:>7.2f} {a['queries']:>3} / {b['queries']:<3}"
         )
-    verdict = "atteint" if worst <= 1.5 else "NON atteint"
-    print(f"Rapport le plus élevé (temps ou taille) : {worst:.2f} (objectif ≤ 1,5 : {verdict})")
+    for name, worst in (("première carte", worst_first), ("déplacements", worst_moves)):
+        verdict = "atteint" if worst <= 1.5 else "NON atteint"
+        print(f"Rapport le plus élevé, {name} (temps ou taille) : {worst:.2f} (objectif ≤ 1,5 : {verdict})")
     print("\nFond de carte : taille brute et compressée")
     names = results[small][NAMES]
     for name, raw, packed in [*weigh_basemap(), (NAMES, names["bytes"], names["gzip_bytes"])]:
