@@ -10,9 +10,8 @@ for them (ten slots a week per point), and the points file again (every row unch
 
 import argparse
 import json
-import os
 
-from bench_demo_data import PYTHON, run, with_database
+from bench_demo_data import PYTHON, production_env, run, with_database
 
 IMPORT_SCRIPT = """
 import csv, io, json, sys, time
@@ -72,12 +71,7 @@ print(json.dumps(report))
 
 
 def measure(rows, database_url):
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "true",
-        "DJANGO_SETTINGS_MODULE": "spro_site.settings",
-    }
+    env = production_env(database_url)
     run([PYTHON, "manage.py", "migrate", "-v0"], env)
     run([PYTHON, "manage.py", "load_reference_data"], env)
     return json.loads(run([PYTHON, "-c", IMPORT_SCRIPT, str(rows)], env).splitlines()[-1])

@@ -21,10 +21,11 @@ def _relations(history_model):
         yield field, getattr(history_model, field.name).model, field.m2m_field_name(), field.m2m_reverse_field_name()
 
 
-def snapshot_relations(versions):
+def snapshot_relations(versions, new=False):
     """Keep with each of `versions` (of one model) its record's publics and levels as they are now.
     For versions made without them: bulk loads (bulk_history_create saves no relation) and an admin
-    save, whose relations are written after its version."""
+    save, whose relations are written after its version. `new`: versions just created, which have
+    no relation kept yet."""
     versions = list(versions)
     if not versions:
         return
@@ -36,7 +37,8 @@ def snapshot_relations(versions):
         pairs = field.remote_field.through.objects.filter(**{f"{source}_id__in": record_ids})
         for row_id, record_id, item_id in pairs.values_list("id", f"{source}_id", f"{target}_id").iterator():
             related[record_id].append((row_id, item_id))
-        rows_model.objects.filter(history__in=versions).delete()
+        if not new:
+            rows_model.objects.filter(history__in=versions).delete()
         rows_model.objects.bulk_create(
             [
                 rows_model(

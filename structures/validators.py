@@ -1,5 +1,6 @@
 """Field validators with plain French messages."""
 
+import functools
 import re
 
 import phonenumbers
@@ -39,9 +40,12 @@ def validate_insee_code(value):
 FRANCE_CALLING_CODE = 33
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_french_phone(value):
     """Return the phonenumbers object for a valid number of metropolitan France, or None: a
-    foreign number (« +41 22 … », « 0041 … ») is not a number of the region's structures."""
+    foreign number (« +41 22 … », « 0041 … ») is not a number of the region's structures.
+    Remembered: an import reads each number twice (its cell, then the model's rule); the object
+    returned is only read, never changed."""
     try:
         number = phonenumbers.parse(value or "", "FR")
     except phonenumbers.NumberParseException:

@@ -4,7 +4,7 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models.signals import post_save
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from import_export import resources
 from import_export.fields import Field
@@ -12,6 +12,7 @@ from import_export.instance_loaders import CachedInstanceLoader
 from import_export.results import Error, RowResult
 from import_export.widgets import ManyToManyWidget
 
+from structures.history import snapshot_relations
 from structures.imports.cells import (
     LookupWidget,
     TextWidget,
@@ -19,7 +20,11 @@ from structures.imports.cells import (
 )
 from structures.imports.files import header_key
 from structures.imports.limits import Deadline, FileProblem
+from structures.signals import mark_data_changed
 from structures.text import french_date
+
+# Rows written per statement (and versions per statement) once every row of the file is checked.
+BATCH_SIZE = 500
 
 
 def column(attribute, name, widget=None, meaning="", example="", **kwargs):
@@ -51,7 +56,11 @@ class Problem:
 
 class DirectoryResource(resources.ModelResource):
     """What the three resources share: header handling, required columns, duplicate keys,
-    French row reports, and an all-or-nothing apply."""
+    French row reports, and an all-or-nothing apply.
+
+    Every row is read and checked on its own (same French messages as a form); the records are then
+    written in batches (bulk_create, bulk_update), with their many-to-many relations and their
+    versions in the history written in batches too (docs/adr/0005). A dry run writes nothing."""
 
     #: Columns without which no row of the file can be imported.
     required_columns = ()
@@ -65,6 +74,47 @@ class DirectoryResource(resources.ModelResource):
         clean_model_instances = True
         use_transactions = True
         instance_loader_class = CachedInstanceLoader
+        use_bulk = True
+        batch_size = BATCH_SIZE
+        # The import page lists totals and problems, never a row's before/after: no copy of each
+        # record is kept for a diff; skip_row compares with the values read before the row.
+        skip_diff = True
+
+    def get_import_fields(self):
+        # Asked several times per row by import-export; the same for the whole file.
+        if getattr(self, "_import_fields", None) is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        # What skip_row compares the row with (import-export would deep-copy the whole record).
+        self.values_before = (
+            {}
+            if new
+            else {
+                field.column_name: field.get_value(instance)
+                for field in self.get_import_fields()
+                if not isinstance(field.widget, ManyToManyWidget)
+            }
+        )
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """An unchanged row (every column equal to the record's) is skipped: import-export's rule,
+        compared with the values read before the row, and, for many-to-many cells, with the
+        relations loaded with the record."""
+        if not self._meta.skip_unchanged or import_validation_errors or instance.pk is None:
+            return False
+        for field in self.get_import_fields():
+            if isinstance(field.widget, ManyToManyWidget):
+                if field.column_name not in row:
+                    continue
+                current = {record.pk for record in field.get_value(instance).all()}
+                if {record.pk for record in self.row_relations[field.attribute]} != current:
+                    return False
+            elif field.get_value(instance) != self.values_before[field.column_name]:
+                return False
+        return True
 
     def column_names(self):
         return [field.column_name for field in self.fields.values()]
@@ -79,6 +129,9 @@ class DirectoryResource(resources.ModelResource):
         self.row_problems = {}
         self.skipped_lines = 0
         self.deadline = Deadline()
+        # The many-to-many cells of the rows waiting to be written: {id(instance): {field: records}}.
+        self.pending_relations = {}
+        self.wrote = False
         try:
             self.check_file(dataset)
         except FileProblem as problem:  # nothing of the file is read
@@ -185,10 +238,12 @@ class DirectoryResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        # The row's many-to-many cells, read once: compared by skip_row, written with the batch.
+        self.row_relations = {}
         for field in self.get_import_fields():
             if field.column_name in row and isinstance(field.widget, ManyToManyWidget):
                 try:
-                    field.clean(row)
+                    self.row_relations[field.attribute] = field.clean(row)
                 except ValueError as error:
                     errors[field.attribute] = [str(error)]
         if errors:
@@ -215,27 +270,90 @@ class DirectoryResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        # django-simple-history would write one version for the save and one for each
-        # many-to-many field set afterwards; the import writes one, complete (save_m2m).
-        instance.skip_history_when_saving = True
-        instance.created_by_import = is_create
+        """Queue the record for its batch, prepared as its save() would (derived columns, revision,
+        timestamps: bulk writes call no save())."""
         today = french_date(timezone.localdate())
         instance._change_reason = f"{'Créée' if is_create else 'Modifiée'} par l'import de fichier du {today}"
+        if hasattr(instance, "sync_derived_fields"):
+            instance.sync_derived_fields()
+        if hasattr(instance, "count_save"):
+            instance.count_save()
+        if not is_create:  # bulk_create runs each field's pre_save itself; bulk_update does not
+            for field in instance._meta.concrete_fields:
+                setattr(instance, field.attname, field.pre_save(instance, False))
         super().save_instance(instance, is_create, row, **kwargs)
 
     def save_m2m(self, instance, row, **kwargs):
+        """Remember the row's many-to-many cells (checked in import_instance) for its batch."""
+        self.pending_relations[id(instance)] = self.row_relations
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        self.write_batch(self.create_instances, True, dry_run, raise_errors, result)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        self.write_batch(self.update_instances, False, dry_run, raise_errors, result)
+
+    def write_batch(self, instances, created, dry_run, raise_errors, result):
+        """Write a batch of checked records, their many-to-many relations and their versions; a dry
+        run writes nothing."""
+        if not instances:
+            return
         try:
-            super().save_m2m(instance, row, **kwargs)
+            if not dry_run:
+                # In a savepoint: on PostgreSQL a refused statement would leave the whole
+                # transaction unusable for the report that follows.
+                with transaction.atomic():
+                    self.write_records(instances, created)
+        except DatabaseError as error:  # a rule of the database: the whole file is cancelled
+            problem = FileProblem(f"enregistrement impossible ({error}) ; rien n'a été importé.")
+            self.handle_import_error(result, problem, raise_errors)
         finally:
-            del instance.skip_history_when_saving
-        # The history receiver now records the row's version, many-to-many fields included.
-        post_save.send(
-            sender=type(instance), instance=instance, created=instance.created_by_import, using=instance._state.db
-        )
+            for instance in instances:
+                self.pending_relations.pop(id(instance), None)
+            instances.clear()
+
+    def write_records(self, instances, created):
+        model = self._meta.model
+        if created:
+            model.objects.bulk_create(instances, batch_size=BATCH_SIZE)
+        else:
+            model.objects.bulk_update(instances, self.bulk_fields(), batch_size=BATCH_SIZE)
+        self.write_relations(instances, created)
+        versions = model.history.bulk_history_create(instances, batch_size=BATCH_SIZE, update=not created)
+        snapshot_relations(versions, new=True)
+        self.wrote = True
+
+    def bulk_fields(self):
+        """The columns a bulk update writes: every concrete column but the primary key."""
+        return [field.name for field in self._meta.model._meta.concrete_fields if not field.primary_key]
+
+    def write_relations(self, instances, created):
+        """The many-to-many relations the rows gave, replacing those of updated records."""
+        by_field = {}
+        for instance in instances:
+            for attribute, records in self.pending_relations.get(id(instance), {}).items():
+                by_field.setdefault(attribute, []).append((instance, records))
+        for attribute, pairs in by_field.items():
+            field = self._meta.model._meta.get_field(attribute)
+            through = field.remote_field.through
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            if not created:
+                through.objects.filter(**{f"{source}_id__in": [instance.pk for instance, _ in pairs]}).delete()
+            through.objects.bulk_create(
+                [
+                    through(**{f"{source}_id": instance.pk, f"{target}_id": record.pk})
+                    for instance, records in pairs
+                    for record in records
+                ],
+                batch_size=BATCH_SIZE,
+            )
 
     def after_import(self, dataset, result, **kwargs):
         self.deadline.check()
         super().after_import(dataset, result, **kwargs)
+        if self.wrote:
+            # Bulk writes send no signal: the data's version is stamped once, at the commit.
+            mark_data_changed()
 
     def problems(self, result):
         """Every reason the file or its rows were refused, in French, in line order."""

@@ -743,7 +743,7 @@ def _create(records, user, reason):
                 source=SOURCE_DILA.format(id=record.id),
                 source_date=record.source_date,
             )
-            structure.search_text = normalize(structure.name)
+            structure.sync_derived_fields()
             new_structures.append(structure)
             kind = PointKind.MAIN
         values = record.values

@@ -112,26 +112,37 @@ class OpeningHoursResource(DirectoryResource):
             by_point.setdefault(key[0], []).append((index, slot))
 
     def import_data(self, dataset, **kwargs):
-        self.kept_slot_ids, self.points_in_file = set(), set()
+        self.kept_slot_ids, self.points_in_file, self.new_slot_ids = set(), set(), set()
         return super().import_data(dataset, **kwargs)
 
     def after_import_row(self, row, row_result, **kwargs):
         super().after_import_row(row, row_result, **kwargs)
+        key = self.slot_key(row)
+        if key is not None and not (row_result.validation_error or row_result.errors):
+            self.points_in_file.add(key[0])
+        # An existing slot the file keeps (a new one is not in the database before the file is written).
         if row_result.object_id is not None:
             self.kept_slot_ids.add(row_result.object_id)
-            self.points_in_file.add(self.slot_key(row)[0])
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
         result.removed_slots = []
-        if result.has_errors() or result.has_validation_errors():
-            return
-        slots = OpeningHours.objects.filter(point_id__in=self.points_in_file).select_related("point")
-        for slot in slots:
-            if slot.pk not in self.kept_slot_ids:
-                result.removed_slots.append(f"{slot.point.name} : {slot}")
-                slot.delete()
-        result.totals[RowResult.IMPORT_TYPE_DELETE] += len(result.removed_slots)
+        if not (result.has_errors() or result.has_validation_errors()):
+            # The slots of the file's points that the file does not list; new slots are not among
+            # them (written after the existing ones were read, or not at all in a dry run).
+            slots = OpeningHours.objects.filter(point_id__in=self.points_in_file).select_related("point")
+            kept = self.kept_slot_ids | self.new_slot_ids
+            removed = [slot for slot in slots if slot.pk not in kept]
+            result.removed_slots = [f"{slot.point.name} : {slot}" for slot in removed]
+            result.totals[RowResult.IMPORT_TYPE_DELETE] += len(removed)
+            if not kwargs.get("dry_run"):
+                for slot in removed:
+                    slot.delete()
+
+    def write_batch(self, instances, created, dry_run, raise_errors, result):
+        batch = list(instances) if created else []
+        super().write_batch(instances, created, dry_run, raise_errors, result)
+        self.new_slot_ids.update(slot.pk for slot in batch if slot.pk is not None)
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("point").order_by("point__slug", "weekday", "recurrence", "opens")

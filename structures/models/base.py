@@ -72,11 +72,15 @@ class Provenance(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        self.count_save()
+        if not self._state.adding and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
+        super().save(*args, **kwargs)
+
+    def count_save(self):
+        """One more revision for a record already saved (save(), and the imports' bulk writes)."""
         if not self._state.adding:
             self.revision += 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "revision"}
-        super().save(*args, **kwargs)
 
     @property
     def is_stale(self):

@@ -259,8 +259,12 @@ class Structure(Provenance, TimeStampedModel):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_text = normalize(self.name)
+        self.sync_derived_fields()
         super().save(*args, **kwargs)
+
+    def sync_derived_fields(self):
+        """Fill the columns derived from other fields (bulk paths skip save() and call this)."""
+        self.search_text = normalize(self.name)
 
     def get_absolute_url(self):
         return reverse("annuaire:structure", args=[self.slug])

@@ -13,9 +13,10 @@ import openpyxl
 import pytest
 
 from structures.demo.writer import load_demo_data
+from structures.history import relations_of
 from structures.imports import OpeningHoursResource, ReceptionPointResource, StructureResource
 from structures.imports.files import SpreadsheetCSV, SpreadsheetXLSX
-from structures.models import Commune, OpeningHours, ReceptionPoint, Structure
+from structures.models import Commune, DataVersion, OpeningHours, Public, ReceptionPoint, Structure
 from tests.structures.factories import ReceptionPointFactory, StructureFactory
 
 pytestmark = pytest.mark.django_db
@@ -450,6 +451,130 @@ def test_applying_a_file_creates_and_updates_and_records_history():
     point.refresh_from_db()
     assert point.name == "Nouveau nom"
     assert point.history.first().name == "Nouveau nom"
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def written_tables(queries):
+    """The statements of `queries` that write, by their first word and table."""
+    found = []
+    for query in queries:
+        words = query["sql"].split()
+        if words and words[0].upper() in WRITES:
+            table = words[2] if words[0].upper() in ("INSERT", "DELETE") else words[1]
+            found.append((words[0].upper(), table.strip('"')))
+    return found
+
+
+def new_points_file(structure, count, start=0, publics="jeunes-16-25, handicap"):
+    headers = ["identifiant", "structure", "nom", "code_postal", "commune_insee", "publics"]
+    rows = [
+        [f"lieu-lot-{n}", structure.slug, f"Lieu du lot n° {n}", "38200", "38544", publics] for n in range(start, count)
+    ]
+    return csv_file(headers, rows)
+
+
+def test_a_dry_run_writes_nothing_at_all(django_assert_max_num_queries):
+    point = ReceptionPointFactory(slug="lieu-existant", name="Ancien nom", hours=[(2, "14:00", "17:00")])
+    data = csv_file(
+        ["identifiant", "structure", "nom", "code_postal", "commune_insee", "publics"],
+        [
+            [point.slug, point.structure.slug, "Nouveau nom", point.postal_code, point.commune_id, "handicap"],
+            ["lieu-cree", point.structure.slug, "Lieu créé", "38200", "38544", "jeunes-16-25"],
+        ],
+    )
+    hours = csv_file(HOURS_HEADERS, [[point.slug, "lundi", "09:00", "12:00", "", ""]])
+    with django_assert_max_num_queries(100) as queries:
+        result = run_import(ReceptionPointResource, data)
+        dry_hours = run_import(OpeningHoursResource, hours)
+    assert (result.totals["new"], result.totals["update"]) == (1, 1)
+    assert dry_hours.removed_slots == [f"{point.name} : Mercredi 14:00–17:00"]
+    assert written_tables(queries.captured_queries) == []
+
+
+@pytest.mark.slow
+def test_an_applied_file_is_written_in_batches_with_its_relations_and_versions(django_assert_max_num_queries):
+    structure = StructureFactory(slug="structure-des-lots")
+    with django_assert_max_num_queries(200) as queries:
+        result = run_import(ReceptionPointResource, new_points_file(structure, 1200), dry_run=False)
+    assert result.problems == []
+    assert result.totals["new"] == 1200
+    # Three batches (500, 500, 200), each written in one statement per table, whatever the rows.
+    inserts = [table for verb, table in written_tables(queries.captured_queries) if verb == "INSERT"]
+    assert inserts.count("structures_receptionpoint") == 3
+    assert inserts.count("structures_historicalreceptionpoint") == 3
+    # Their 2,400 publics, and those kept with the versions, by 500 or 1,000.
+    assert inserts.count("structures_receptionpoint_publics") == 5
+    assert inserts.count("structures_historicalreceptionpoint_publics") <= 5
+    created = ReceptionPoint.objects.filter(slug__startswith="lieu-lot-")
+    assert created.count() == 1200
+    point = created.get(slug="lieu-lot-777")
+    # What save() would have filled: the search text, the distance columns.
+    assert point.search_text.startswith("lieu du lot n")
+    assert "777" in point.search_text
+    assert point.lat_band is not None
+    assert point.unit_x is not None
+    assert sorted(point.publics.values_list("slug", flat=True)) == ["handicap", "jeunes-16-25"]
+    [version] = point.history.all()
+    assert version.history_type == "+"
+    assert version.history_change_reason.startswith("Créée par l'import de fichier du ")
+    assert sorted(public.slug for public in Public.objects.filter(pk__in=relations_of(version)["publics"])) == [
+        "handicap",
+        "jeunes-16-25",
+    ]
+
+
+def test_an_updated_record_gets_a_new_revision_time_search_text_and_version():
+    point = ReceptionPointFactory(slug="lieu-existant", name="Ancien nom", publics=["cadres"])
+    before = ReceptionPoint.objects.get(pk=point.pk)
+    data = csv_file(
+        ["identifiant", "structure", "nom", "code_postal", "commune_insee", "publics"],
+        [[point.slug, point.structure.slug, "Nouveau nom", point.postal_code, point.commune_id, "handicap"]],
+    )
+    result = run_import(ReceptionPointResource, data, dry_run=False)
+    assert result.totals["update"] == 1
+    point.refresh_from_db()
+    assert point.revision == before.revision + 1
+    assert point.updated_at > before.updated_at
+    assert "nouveau nom" in point.search_text
+    assert list(point.publics.values_list("slug", flat=True)) == ["handicap"]
+    latest = point.history.first()
+    assert (latest.history_type, latest.name) == ("~", "Nouveau nom")
+    assert [Public.objects.get(pk=pk).slug for pk in relations_of(latest)["publics"]] == ["handicap"]
+    # The same file again: unchanged, skipped, no new version.
+    versions = point.history.count()
+    again = run_import(ReceptionPointResource, data, dry_run=False)
+    assert again.totals["skip"] == 1
+    assert point.history.count() == versions
+
+
+def test_an_applied_import_changes_the_data_version_and_a_dry_run_does_not(django_capture_on_commit_callbacks):
+    structure = StructureFactory(slug="structure-des-lots")
+    with django_capture_on_commit_callbacks(execute=True):
+        pass  # what the factory wrote, committed
+    before = DataVersion.current()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        run_import(ReceptionPointResource, new_points_file(structure, 3))
+    assert (callbacks, DataVersion.current()) == ([], before)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(ReceptionPointResource, new_points_file(structure, 3), dry_run=False)
+    assert DataVersion.current().serial == before.serial + 1
+
+
+def test_a_rule_only_the_database_checks_cancels_the_whole_file_in_french():
+    structure = StructureFactory(slug="structure-des-lots")
+    ReceptionPointFactory(slug="deja-la", dila_id="12345-abc")
+    headers = ["identifiant", "structure", "nom", "code_postal", "commune_insee", "identifiant_annuaire"]
+    rows = [
+        ["lieu-a", structure.slug, "Lieu A", "38200", "38544", ""],
+        ["lieu-b", structure.slug, "Lieu B", "38200", "38544", "12345-abc"],
+    ]
+    before = row_counts()
+    result = run_import(ReceptionPointResource, csv_file(headers, rows), dry_run=False)
+    assert [str(problem) for problem in result.problems][0].startswith("Fichier : enregistrement impossible (")
+    assert "rien n'a été importé" in str(result.problems[0])
+    assert row_counts() == before
 
 
 def test_an_hours_file_gives_the_whole_schedule_of_the_points_it_names():
