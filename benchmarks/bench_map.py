@@ -13,7 +13,6 @@ Two times per map, with the shared cache in Redis as in production (page cache o
 The basemap's files are weighed raw and gzip-compressed (as WhiteNoise serves them).
 """
 
-import argparse
 import gzip
 import json
 import math
@@ -22,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_demo_data import PYTHON, load_scale, production_env, run, with_database
+from bench_demo_data import PYTHON, load_scale, production_env, run
+from bench_search import measure_both_scales
 
 # A database of this Redis server of its own: the benchmark empties it.
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -153,20 +153,9 @@ def measure(scale, database_url, repeat, urls):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--scales", type=int, nargs=2, default=[1, 100])
-    parser.add_argument("--repeat", type=int, default=40)
-    options = parser.parse_args()
-    small, large = options.scales
     urls = {**MAPS, NAMES: "/carte/communes.json"}
-    results = {
-        scale: with_database(
-            options.database, scale, lambda url, scale=scale: measure(scale, url, options.repeat, urls)
-        )
-        for scale in (small, large)
-    }
-    print(f"Données de la carte sur {options.database} : échelle {small} puis {large} (temps médians)")
+    database, small, large, results = measure_both_scales(__doc__, urls, timing=measure, repeat=40)
+    print(f"Données de la carte sur {database} : échelle {small} puis {large} (temps médians)")
     print(
         f"{'carte':<50} {'première carte':>22} {'rapport':>7} {'déplacements':>20} {'rapport':>7} "
         f"{'taille (gzip)':>26} {'rapport':>7} {'SQL':>8}"

@@ -63,19 +63,18 @@ def measure(scale, database_url, repeat, urls=SEARCHES):
     return json.loads(run([PYTHON, "-c", TIMING_SCRIPT, json.dumps(urls), str(repeat)], env).splitlines()[-1])
 
 
-def measure_both_scales(description, urls):
-    """Read the command line (--database, --scales, --repeat), then time `urls` at each scale in a
-    new database: (database, small scale, large scale, results by scale)."""
+def measure_both_scales(description, urls, timing=measure, repeat=100):
+    """Read the command line (--database, --scales, --repeat), then time `urls` with
+    `timing(scale, database_url, repeat, urls)` at each scale in a new database: (database, small
+    scale, large scale, results by scale)."""
     parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--scales", type=int, nargs=2, default=[1, 100])
-    parser.add_argument("--repeat", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=repeat)
     options = parser.parse_args()
     small, large = options.scales
     results = {
-        scale: with_database(
-            options.database, scale, lambda url, scale=scale: measure(scale, url, options.repeat, urls)
-        )
+        scale: with_database(options.database, scale, lambda url, scale=scale: timing(scale, url, options.repeat, urls))
         for scale in (small, large)
     }
     return options.database, small, large, results
