@@ -238,6 +238,8 @@ class DirectoryResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        # The attributes the row gives (the only fields validate_instance checks one by one).
+        self.row_attributes = {field.attribute for field in self.get_import_fields() if field.column_name in row}
         # The row's many-to-many cells, read once: compared by skip_row, written with the batch.
         self.row_relations = {}
         for field in self.get_import_fields():
@@ -250,11 +252,11 @@ class DirectoryResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        """The model's French rules (fields and clean()), without the per-row queries of Django's
-        foreign key, unique and check constraint validation: uniqueness is already settled (the loader finds
-        the existing record, check_file refuses a key repeated in the file), every check
-        constraint has its rule in clean(), and the database still enforces them all (an
-        IntegrityError cancels the whole import)."""
+        """The model's French rules (the fields the row gives, as a form checks its own fields, and
+        clean()), without the per-row queries of Django's foreign key, unique and check constraint
+        validation: uniqueness is already settled (the loader finds the existing record, check_file
+        refuses a key repeated in the file), every check constraint has its rule in clean(), and the
+        database still enforces them all (an IntegrityError cancels the whole import)."""
         errors = dict(import_validation_errors or {})
         # Related records were read from the database by the cell readers: not queried again.
         looked_up = {
@@ -262,8 +264,11 @@ class DirectoryResource(resources.ModelResource):
             for field in self.fields.values()
             if isinstance(field.widget, LookupWidget) and not isinstance(field.widget, ManyToManyWidget)
         }
+        untouched = {field.name for field in instance._meta.fields} - self.row_attributes
         try:
-            instance.full_clean(exclude=looked_up | errors.keys(), validate_unique=False, validate_constraints=False)
+            instance.full_clean(
+                exclude=looked_up | untouched | errors.keys(), validate_unique=False, validate_constraints=False
+            )
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         if errors:

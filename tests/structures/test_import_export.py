@@ -549,6 +549,21 @@ def test_an_updated_record_gets_a_new_revision_time_search_text_and_version():
     assert point.history.count() == versions
 
 
+def test_a_file_is_checked_on_the_columns_it_gives_as_a_form_on_its_fields():
+    """A record whose telephone no longer passes today's rule can still be updated by a file without
+    that column; a file that gives it has it checked."""
+    point = ReceptionPointFactory(slug="lieu-ancien", name="Ancien nom")
+    ReceptionPoint.objects.filter(pk=point.pk).update(phone="12")
+    headers = ["identifiant", "structure", "nom", "code_postal", "commune_insee"]
+    row = [point.slug, point.structure.slug, "Nouveau nom", point.postal_code, point.commune_id]
+    renamed = run_import(ReceptionPointResource, csv_file(headers, [row]), dry_run=False)
+    assert renamed.problems == []
+    point.refresh_from_db()
+    assert (point.name, point.phone) == ("Nouveau nom", "12")
+    refused = run_import(ReceptionPointResource, csv_file([*headers, "telephone"], [[*row, "34"]]))
+    assert [(problem.line, problem.column) for problem in refused.problems] == [(2, "telephone")]
+
+
 def test_an_applied_import_changes_the_data_version_and_a_dry_run_does_not(django_capture_on_commit_callbacks):
     structure = StructureFactory(slug="structure-des-lots")
     with django_capture_on_commit_callbacks(execute=True):
