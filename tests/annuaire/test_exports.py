@@ -19,6 +19,7 @@ from annuaire import api
 from annuaire.exports import Store
 from structures.models import ReceptionPoint
 from structures.signals import mark_data_changed
+from tests.page_text import page_text
 from tests.structures.factories import ReceptionPointFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +179,9 @@ def test_an_export_never_mixes_two_versions_of_the_data(client, reference_data, 
     fresh = read(client.get(url)).decode()
     assert len(re.findall(r'"name":"Lieu \d\d \(renommé\)"', fresh)) == 30
     assert len(stored_files(export_folder)) == 1
+
+
+def test_the_open_data_page_says_how_full_files_are_served(client):
+    text = page_text(client.get("/donnees/"))
+    assert "préparés une fois après chaque modification des données" in text
+    assert "Un fichier ne mélange jamais deux états des données" in text
