@@ -67,6 +67,14 @@ def data_version(request):
     return request._data_version
 
 
+def version_tag(version):
+    """« 12@1764512345.678 »: a data version in a cache key. The serial changes at each change; the
+    time tells apart two databases (two sites on one machine, a database created again) whose
+    serials happen to be equal."""
+    serial, changed = version
+    return f"{serial}@{changed.timestamp()}"
+
+
 def opening_period(request):
     """The date and the period of the time of day in which no opening state can change
     (structures.hours.periods), read once per request."""
@@ -78,8 +86,7 @@ def opening_period(request):
 def period_for(version):
     """The current opening period under the data version `version`; the opening and closing times
     it is made of are read once per data version."""
-    serial, changed = version
-    key = f"opening-boundaries:{serial}@{changed.timestamp()}"
+    key = f"opening-boundaries:{version_tag(version)}"
     boundaries = known_boundaries.get(key)
     if boundaries is None:
         boundaries = get_or_compute(key, boundary_times, BOUNDARIES_SECONDS)
@@ -92,9 +99,7 @@ def period_for(version):
 
 def page_key(request, version):
     parts = [
-        # The serial changes at each change; the time tells apart two databases (two sites on one
-        # machine, a database created again) whose serials happen to be equal.
-        "{}@{}".format(*version),
+        version_tag(version),
         period_for(version),
         getattr(staticfiles_storage, "manifest_hash", ""),
         request.build_absolute_uri(),

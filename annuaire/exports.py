@@ -32,7 +32,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from annuaire.caching import data_version
+from annuaire.caching import accepts_gzip, data_version
 from structures.models import DataVersion
 
 # Part of every file's name: a change of what an export holds (its columns) makes new files.
@@ -126,10 +126,6 @@ def version_of(path):
     """(serial, time) from a file's name: …-<serial>-<timestamp>-<yyyymmdd>.gz."""
     serial, timestamp, _ = path.stem.rsplit("-", 3)[-3:]
     return int(serial), float(timestamp)
-
-
-def accepts_gzip(request):
-    return "gzip" in request.headers.get("Accept-Encoding", "")
 
 
 def uncompressed(path):

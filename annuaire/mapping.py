@@ -23,6 +23,7 @@ import re
 from django import forms
 from django.core.exceptions import EmptyResultSet
 
+from annuaire.caching import version_tag
 from spro_site.cache import get_or_compute
 from structures.geo import grid_cell_degrees
 
@@ -156,9 +157,8 @@ def counted_grid(scope, version):
             sql, params = scope.query.sql_with_params()
         except EmptyResultSet:
             return []
-        serial, changed_at = version
         digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-        key = f"map-grid:{serial}@{changed_at.timestamp()}:{zoom}:{digest}"
+        key = f"map-grid:{version_tag(version)}:{zoom}:{digest}"
         return get_or_compute(key, lambda: list(scope.grid_clusters(zoom)), GRID_SECONDS)
 
     return grid
