@@ -1,10 +1,11 @@
 """What every import shares: columns named in French, problems reported by line, all or nothing
 (see structures/imports/__init__.py)."""
 
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from import_export import resources
 from import_export.fields import Field
@@ -23,6 +24,8 @@ from structures.imports.limits import Deadline, FileProblem
 from structures.signals import mark_data_changed
 from structures.text import french_date
 
+logger = logging.getLogger(__name__)
+
 # Rows written per statement (and versions per statement) once every row of the file is checked.
 BATCH_SIZE = 500
 
@@ -37,6 +40,18 @@ def column(attribute, name, widget=None, meaning="", example="", **kwargs):
 
 def default_of(model, attribute):
     return model._meta.get_field(attribute).default
+
+
+def database_refusal(error):
+    """The French report of a rule that only the database checks (its own message is English)."""
+    if isinstance(error, IntegrityError) and "unique" in str(error).lower():
+        reason = (
+            "une valeur qui doit être unique est déjà prise, par exemple l'identifiant de l'Annuaire de "
+            "l'administration d'une autre fiche"
+        )
+    else:
+        reason = "une règle de la base de données n'est pas respectée"
+    return f"enregistrement impossible ({reason}) ; rien n'a été importé."
 
 
 @dataclass(frozen=True)
@@ -310,8 +325,8 @@ class DirectoryResource(resources.ModelResource):
                 with transaction.atomic():
                     self.write_records(instances, created)
         except DatabaseError as error:  # a rule of the database: the whole file is cancelled
-            problem = FileProblem(f"enregistrement impossible ({error}) ; rien n'a été importé.")
-            self.handle_import_error(result, problem, raise_errors)
+            logger.warning("Import refusé par la base de données", exc_info=True)
+            self.handle_import_error(result, FileProblem(database_refusal(error)), raise_errors)
         finally:
             for instance in instances:
                 self.pending_relations.pop(id(instance), None)

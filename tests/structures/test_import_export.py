@@ -589,6 +589,9 @@ def test_a_rule_only_the_database_checks_cancels_the_whole_file_in_french():
     result = run_import(ReceptionPointResource, csv_file(headers, rows), dry_run=False)
     assert [str(problem) for problem in result.problems][0].startswith("Fichier : enregistrement impossible (")
     assert "rien n'a été importé" in str(result.problems[0])
+    assert "une valeur qui doit être unique est déjà prise" in str(result.problems[0])
+    # Not the database's own English words (« UNIQUE constraint failed », « violates unique constraint »).
+    assert "constraint" not in str(result.problems[0])
     assert row_counts() == before
 
 
