@@ -10,6 +10,7 @@ from django.utils import timezone
 from import_export import resources
 from import_export.fields import Field
 from import_export.instance_loaders import CachedInstanceLoader
+from import_export.resources import Diff
 from import_export.results import Error, RowResult
 from import_export.widgets import ManyToManyWidget
 
@@ -40,6 +41,14 @@ def column(attribute, name, widget=None, meaning="", example="", **kwargs):
 
 def default_of(model, attribute):
     return model._meta.get_field(attribute).default
+
+
+class PreviewDiff(Diff):
+    """import-export's row diff, for the dry run's preview, from values read before and after the
+    row (import-export would deep-copy every record to compare it)."""
+
+    def __init__(self, left, new):
+        self.left, self.right, self.new = left, [], new
 
 
 def database_refusal(error):
@@ -91,8 +100,8 @@ class DirectoryResource(resources.ModelResource):
         instance_loader_class = CachedInstanceLoader
         use_bulk = True
         batch_size = BATCH_SIZE
-        # The import page lists totals and problems, never a row's before/after: no copy of each
-        # record is kept for a diff; skip_row compares with the values read before the row.
+        # No deep copy of each record for import-export's diff: the dry run's preview gets its own
+        # (PreviewDiff), skip_row compares with the values read before the row.
         skip_diff = True
 
     def get_import_fields(self):
@@ -103,6 +112,10 @@ class DirectoryResource(resources.ModelResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         super().after_init_instance(instance, new, row, **kwargs)
+        # The preview of a dry run (the import page's table) shows each row before and after.
+        self.row_diff = None
+        if kwargs.get("dry_run"):
+            self.row_diff = PreviewDiff([""] * len(self.get_import_fields()) if new else self.exported(instance), new)
         # What skip_row compares the row with (import-export would deep-copy the whole record).
         self.values_before = (
             {}
@@ -306,6 +319,25 @@ class DirectoryResource(resources.ModelResource):
     def save_m2m(self, instance, row, **kwargs):
         """Remember the row's many-to-many cells (checked in import_instance) for its batch."""
         self.pending_relations[id(instance)] = self.row_relations
+        if self.row_diff is not None:
+            self.row_diff.right = self.exported(instance, self.row_relations)
+
+    def exported(self, instance, relations=None):
+        """The import columns of `instance` as the export writes them; many-to-many cells from
+        `relations` when given (the row's, not yet written)."""
+        relations = relations or {}
+        return [
+            field.widget.render(relations[field.attribute]) if field.attribute in relations else field.export(instance)
+            for field in self.get_import_fields()
+        ]
+
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        if self.row_diff is not None and row_result.import_type in (
+            RowResult.IMPORT_TYPE_NEW,
+            RowResult.IMPORT_TYPE_UPDATE,
+        ):
+            row_result.diff = self.row_diff.as_html()
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         self.write_batch(self.create_instances, True, dry_run, raise_errors, result)

@@ -278,7 +278,8 @@ class LookupListWidget(LookupWidget, ManyToManyWidget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
-        return f"{LIST_SEPARATOR} ".join(sorted(str(getattr(record, self.key)) for record in value.all()))
+        records = value.all() if hasattr(value, "all") else value  # a relation, or the records of a cell
+        return f"{LIST_SEPARATOR} ".join(sorted(str(getattr(record, self.key)) for record in records))
 
 
 class CommuneWidget(LookupWidget):

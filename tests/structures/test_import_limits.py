@@ -238,3 +238,28 @@ def test_a_verification_date_in_the_future_is_refused():
         (3, "derniere_verification", "Cette date est dans le futur : indiquez le jour où la fiche a été vérifiée.")
     ]
     assert not ReceptionPoint.objects.exists()
+
+
+def test_the_dry_run_preview_shows_each_row_before_and_after(editor_client):
+    point = ReceptionPointFactory(name="Nom d'origine", publics=["cadres"])
+    data = csv_bytes(
+        [
+            [point.slug, point.structure.slug, "Nom corrigé", point.postal_code, point.commune_id, "handicap"],
+            ["lieu-nouveau", point.structure.slug, "Lieu tout neuf", "38200", "38544", "jeunes-16-25"],
+        ],
+        headers=["identifiant", "structure", "nom", "code_postal", "commune_insee", "publics"],
+    )
+    response = upload(editor_client, SimpleUploadedFile("lieux.csv", data, content_type="text/csv"))
+    rows = response.context["result"].rows
+    assert [row.import_type for row in rows] == ["update", "new"]
+    updated, created = (" ".join(row.diff) for row in rows)
+    # Before and after, as import-export marks them (<del>, <ins>), many-to-many cells included.
+    assert "<del" in updated
+    assert "<ins" in updated
+    assert "origine" in updated
+    assert "corrigé" in updated
+    assert "handicap" in updated
+    assert "cadres" in updated
+    assert "Lieu tout neuf" in created
+    assert "jeunes-16-25" in created
+    assert not ReceptionPoint.objects.filter(slug="lieu-nouveau").exists()
