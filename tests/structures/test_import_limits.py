@@ -263,3 +263,4 @@ def test_the_dry_run_preview_shows_each_row_before_and_after(editor_client):
     assert "Lieu tout neuf" in created
     assert "jeunes-16-25" in created
     assert not ReceptionPoint.objects.filter(slug="lieu-nouveau").exists()
+    assert "Si tout est juste, cliquez sur « Confirmer l'importation »." in response.content.decode()
