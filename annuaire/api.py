@@ -49,6 +49,7 @@ from annuaire.shapes.directory import (
     point_feature,
     point_url,
 )
+from annuaire.shapes.records import point_records
 from structures.enums import CommuneKind, GeoPrecision
 from structures.models import Commune, Network, ReceptionPoint, ReceptionPointQuerySet, Structure
 from structures.text import normalize
@@ -139,7 +140,7 @@ def export_points(request):
     outcome = run_search(request.GET)
     if outcome.errors:
         return outcome, None
-    return outcome, export_order(outcome, outcome.scope.for_open_data()).iterator(chunk_size=CHUNK_SIZE)
+    return outcome, point_records(export_order(outcome, outcome.scope))
 
 
 def export_order(outcome, rows):
@@ -158,7 +159,7 @@ def points_geojson(request):
         return search_errors(outcome)
     shape_context = context(request)
     if box is None and zoom is None:
-        rows = export_order(outcome, outcome.scope.for_open_data()).iterator(chunk_size=CHUNK_SIZE)
+        rows = point_records(export_order(outcome, outcome.scope))
         return geojson_response(point_feature(point, shape_context) for point in rows)
     features, extent = map_features(
         outcome.scope,
@@ -180,9 +181,7 @@ def points_csv(request):
         outcome.errors += form_errors(form)
     if outcome.errors:
         return search_errors(outcome)
-    shape_context = context(request)
-    shapes = (POINT.serialize(point, shape_context) for point in rows)
-    return csv_response(shapes, POINT.columns, "lieux-spro-ara.csv", form.cleaned_data["separateur"])
+    return csv_response(rows, POINT, context(request), "lieux-spro-ara.csv", form.cleaned_data["separateur"])
 
 
 # --- Structures and networks ------------------------------------------------------------------------
@@ -238,12 +237,8 @@ def structures_csv(request):
     queryset, errors = filtered_structures(request, form)
     if errors:
         return bad_request(errors)
-    shape_context = context(request)
-    shapes = (
-        STRUCTURE.serialize(structure, shape_context)
-        for structure in queryset.order_by("pk").iterator(chunk_size=CHUNK_SIZE)
-    )
-    return csv_response(shapes, STRUCTURE.columns, "structures-spro-ara.csv", form.cleaned_data["separateur"])
+    rows = queryset.order_by("pk").iterator(chunk_size=CHUNK_SIZE)
+    return csv_response(rows, STRUCTURE, context(request), "structures-spro-ara.csv", form.cleaned_data["separateur"])
 
 
 @open_data()

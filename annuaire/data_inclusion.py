@@ -13,12 +13,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC
 from operator import attrgetter
 
-from django.db.models import Prefetch
-from django.urls import reverse
+from django.db.models import Case, OuterRef, Subquery, Value, When
 
 from annuaire.shapes.directory import opening_hours
-from annuaire.shapes.fields import Shape, address, context, listing, number, text
+from annuaire.shapes.fields import Shape, address, context, listing, number, page_address, text
+from annuaire.shapes.records import AREA, point_records
 from structures import reference
+from structures.enums import PointKind
 from structures.models import ReceptionPoint, Structure, effective
 from structures.validators import parse_french_phone
 
@@ -109,7 +110,7 @@ DATE_MAJ = text(
 
 
 def page(name):
-    return lambda record, context: context.absolute(reverse(name, args=[record.slug]))
+    return lambda record, context: page_address(context, name, record.slug)
 
 
 PLACE = Shape(
@@ -200,13 +201,21 @@ def eligible_area(point, context):
     """The structure's area of competence as the schema's codes: departments, intercommunalities
     (SIREN) and communes (INSEE); with communes taken out, every commune of the area; without an
     area, the point's department."""
-    structure = point.structure
+    areas = context.__dict__.setdefault("_areas", {})
+    if point.structure_id not in areas:
+        areas[point.structure_id] = structure_area(point.structure)
+    return areas[point.structure_id] or [point.commune.department_id]
+
+
+def structure_area(structure):
+    """The area's codes (read once per structure and export: all its points share it)."""
     if structure.excluded_communes.all():
-        return sorted(structure.area_communes().values_list("insee_code", flat=True))
+        # The structure's own rule, in SQL (the structure may be a record: an instance by its id reads it).
+        return sorted(Structure(pk=structure.id).area_communes().values_list("insee_code", flat=True))
     area = sorted(department.code for department in structure.competence_departments.all())
     area += sorted(epci.code for epci in structure.competence_epcis.all())
     area += sorted(commune.insee_code for commune in structure.competence_communes.all())
-    return area or [point.commune.department_id]
+    return area
 
 
 def service_publics(publics):
@@ -263,36 +272,29 @@ SERVICE = Shape(
 
 
 def published_points():
-    return ReceptionPoint.objects.published().for_open_data()
+    return ReceptionPoint.objects.published()
 
 
 def structures(absolute):
-    """Every published structure, with the address and hours of its main place."""
+    """Every published structure, with the address and hours of its main place (else of its first
+    published place)."""
     shape_context = context(absolute=absolute)
-    main_first = published_points().order_by("structure_id", "kind", "pk")
-    rows = (
-        Structure.objects.published()
-        .select_related("network")
-        .prefetch_related(Prefetch("points", queryset=main_first, to_attr="public_points"))
-        .order_by("pk")
+    main_first = (
+        published_points()
+        .filter(structure=OuterRef("pk"))
+        .order_by(Case(When(kind=PointKind.MAIN, then=Value(0)), default=Value(1)), "kind", "pk")
     )
-    for structure in rows.iterator(chunk_size=500):
-        main = next((point for point in structure.public_points if point.kind == "main"), None)
-        main = main or (structure.public_points[0] if structure.public_points else None)
-        yield STRUCTURE.serialize(StructureRow(structure, main), shape_context)
+    rows = Structure.objects.published().annotate(main_id=Subquery(main_first.values("pk")[:1])).order_by("pk")
+    mains = {point.id: point for point in point_records(published_points().filter(pk__in=rows.values("main_id")))}
+    for structure in rows.select_related("network").iterator(chunk_size=500):
+        yield STRUCTURE.serialize(StructureRow(structure, mains.get(structure.main_id)), shape_context)
 
 
 def services(absolute):
     """One service per published point and level of service it offers (level 1 at least: every
     SPRO place gives a first level of information)."""
     shape_context = context(absolute=absolute)
-    rows = published_points().prefetch_related(
-        "structure__competence_communes",
-        "structure__competence_departments",
-        "structure__competence_epcis",
-        "structure__excluded_communes",
-    )
-    for point in rows.order_by("pk").iterator(chunk_size=500):
+    for point in point_records(published_points().order_by("pk"), structure_relations=AREA):
         publics = effective(point.publics.all(), point.structure.publics.all())
         levels = {level.level for level in effective(point.levels.all(), point.structure.levels.all())} | {1}
         for level in sorted(levels):

@@ -14,6 +14,7 @@ import hashlib
 import json
 from datetime import datetime, time, timedelta
 from functools import wraps
+from itertools import islice
 
 from django import forms
 from django.conf import settings
@@ -247,11 +248,17 @@ def next_link(request, url, last_pk):
 # --- Streamed exports ----------------------------------------------------------------------------
 
 
+# Items written at once: a streamed chunk of some tens of KB rather than one per item.
+ITEMS_PER_CHUNK = 100
+
+
 def stream_json_array(prefix, items, suffix):
-    """`prefix` + items as a JSON array + `suffix`, written item by item (bounded memory)."""
-    yield prefix + "["
-    for index, item in enumerate(items):
-        yield ("," if index else "") + json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+    """`prefix` + items as a JSON array + `suffix`, written a hundred items at a time (bounded memory)."""
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    items = iter(items)
+    yield prefix + "[" + ",".join(map(encode, islice(items, ITEMS_PER_CHUNK)))
+    while chunk := list(islice(items, ITEMS_PER_CHUNK)):
+        yield "," + ",".join(map(encode, chunk))
     yield "]" + suffix
 
 
@@ -271,23 +278,36 @@ class _Echo:
         return value
 
 
-def csv_cell(value):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return CSV_LIST_SEPARATOR.join(str(item) for item in value)
-    return neutralise(value)
+def _csv_boolean(value):
+    return "" if value is None else ("true" if value else "false")
 
 
-def csv_response(rows, columns, filename, separator=","):
-    """UTF-8 with a byte order mark (spreadsheets then read accents right), one header row.
-    Text a spreadsheet would run as a formula is written behind a space."""
+def _csv_list(value):
+    return "" if value is None else CSV_LIST_SEPARATOR.join(str(item) for item in value)
+
+
+def _csv_number(value):
+    return "" if value is None else value
+
+
+# A CSV cell from a field's value, by the field's type; text a spreadsheet would run as a formula
+# is written behind a space (structures.imports.files.neutralise).
+CSV_CELLS = {"boolean": _csv_boolean, "array": _csv_list, "integer": _csv_number, "number": _csv_number}
+
+
+def csv_response(records, shape, shape_context, filename, separator=","):
+    """The `shape` of each record, one per line; UTF-8 with a byte order mark (spreadsheets then
+    read accents right), one header row."""
     writer = csv.writer(_Echo(), delimiter=separator, lineterminator="\r\n")
+    cells = [(field.get, CSV_CELLS.get(field.type, neutralise)) for field in shape.fields]
 
     def lines():
-        yield "\ufeff" + writer.writerow(columns)
-        for row in rows:
-            yield writer.writerow([csv_cell(row[column]) for column in columns])
+        yield "\ufeff" + writer.writerow(shape.columns)
+        records_left = iter(records)
+        while chunk := list(islice(records_left, ITEMS_PER_CHUNK)):
+            yield "".join(
+                writer.writerow([cell(get(record, shape_context)) for get, cell in cells]) for record in chunk
+            )
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

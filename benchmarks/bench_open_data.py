@@ -11,6 +11,12 @@ counted as it streams, never kept), DEBUG off. Two times per full export (annuai
   writes its file (median of --repeat, each after a change of the data);
 - « fichier »: the next ones, served from that file (median of --repeat).
 The peak memory of the process is reported too.
+
+Beside them, in the same process, the same rows read simply (« lecture simple »): every published
+point, its own columns and those of its structure, network, commune and host joined, one row per
+point, in primary-key order; on SQLite a `.values_list()` stream written by Python's csv module,
+on PostgreSQL the database's own `COPY (SELECT …) TO STDOUT WITH CSV`. Each export's writing
+time is given as a ratio of that one (issue 23: CSV and GeoJSON within 1.5×, data·inclusion 2×).
 """
 
 import argparse
@@ -31,15 +37,41 @@ EXPORTS = {
 }
 
 TIMING_SCRIPT = """
-import json, resource, statistics, sys, time
+import csv, json, resource, statistics, sys, time
 import django
 django.setup()
+from django.db import connection
 from django.test import Client
+from annuaire.shapes.records import POINT_COLUMNS
+from structures.models import ReceptionPoint
 from structures.signals import mark_data_changed
 client = Client()
 urls = json.loads(sys.argv[1])
 repeat = int(sys.argv[2])
 out = {}
+JOINED = [
+    "structure__slug", "structure__name", "structure__network__slug", "structure__network__name",
+    "structure__network__short_name", "structure__network__circle", "commune__name", "commune__department_id",
+    "host_structure__name",
+]
+class Echo:
+    def write(self, value):
+        return value
+def plain():
+    rows = ReceptionPoint.objects.published().order_by("pk").values_list(*POINT_COLUMNS, *JOINED)
+    started, size = time.perf_counter(), 0
+    if connection.vendor == "postgresql":
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH CSV", params) as copy:
+            for data in copy:
+                size += len(data)
+    else:
+        writer = csv.writer(Echo())
+        for row in rows.iterator(chunk_size=2000):
+            size += len(writer.writerow(row))
+    return (time.perf_counter() - started) * 1000, size
+plains = [plain() for _ in range(max(repeat, 3))]
+out["plain"] = {"ms": statistics.median(time for time, _ in plains), "bytes": plains[0][1]}
 def fetch(url):
     started = time.perf_counter()
     response = client.get(url)
@@ -81,15 +113,25 @@ def main():
         for scale in options.scales
     }
     print(f"Exports complets sur {options.database} : médiane du temps serveur (écriture, puis fichier) et taille")
+    plain = "   ".join(
+        f"échelle {scale} : {results[scale]['plain']['ms'] / 1000:.2f} s, {results[scale]['plain']['bytes'] / 1_000_000:.1f} Mo"
+        for scale in options.scales
+    )
+    print(f"{'Lecture simple des mêmes lieux':<42} {plain}".replace(".", ","))
     for label in EXPORTS:
         figures = "   ".join(
-            f"échelle {scale} : {results[scale][label]['write_ms'] / 1000:.2f} s puis "
-            f"{results[scale][label]['file_ms'] / 1000:.3f} s, {results[scale][label]['bytes'] / 1_000_000:.1f} Mo".replace(
-                ".", ","
+            f"échelle {scale} : {results[scale][label]['write_ms'] / 1000:.2f} s "
+            + (
+                f"(× {results[scale][label]['write_ms'] / results[scale]['plain']['ms']:.1f}) "
+                if "?" not in EXPORTS[label]
+                else ""
             )
+            + "puis "
+            f"{results[scale][label]['file_ms'] / 1000:.3f} s, {results[scale][label]['bytes'] / 1_000_000:.1f} Mo"
+            f"{results[scale][label]['file_ms'] / 1000:.3f} s, {results[scale][label]['bytes'] / 1_000_000:.1f} Mo"
             for scale in options.scales
         )
-        print(f"{label:<42} {figures}")
+        print(f"{label:<42} {figures}".replace(".", ","))
     memory = ", ".join(f"échelle {scale} : {results[scale]['peak_rss_mb']:.0f} Mo" for scale in options.scales)
     print(f"Mémoire maximale du processus : {memory}")
 
