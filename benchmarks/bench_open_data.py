@@ -128,7 +128,6 @@ def main():
             )
             + "puis "
             f"{results[scale][label]['file_ms'] / 1000:.3f} s, {results[scale][label]['bytes'] / 1_000_000:.1f} Mo"
-            f"{results[scale][label]['file_ms'] / 1000:.3f} s, {results[scale][label]['bytes'] / 1_000_000:.1f} Mo"
             for scale in options.scales
         )
         print(f"{label:<42} {figures}".replace(".", ","))
