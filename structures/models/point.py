@@ -40,6 +40,11 @@ from structures.validators import (
 )
 
 
+def search_text(name, structure_name):
+    """What the search matches a point on: its name and its structure's, normalised (structures.text)."""
+    return normalize(f"{name} {structure_name}")[:500]
+
+
 class ReceptionPointQuerySet(DirectoryQuerySet):
     def nearest(self, latitude, longitude, radius_km, rows=None, cap=COUNT_CAP, first=None):
         """These points, nearest first within `radius_km`, as a lazy sequence to paginate
@@ -186,6 +191,23 @@ class ReceptionPointQuerySet(DirectoryQuerySet):
                     (other, great_circle_km(point.latitude, point.longitude, other.latitude, other.longitude))
                 )
         return nearby
+
+    def sync_search_text(self):
+        """Write again the search text of these points from their structure's current name (after
+        a structure is renamed: its points are found by its new name, no longer by the old one)."""
+        points = (
+            self.order_by()
+            .select_related("structure")
+            .only("pk", "name", "search_text", "structure", "structure__name")
+        )
+        changed = []
+        for point in points:
+            text = search_text(point.name, point.structure.name)
+            if text != point.search_text:
+                point.search_text = text
+                changed.append(point)
+        self.model.objects.bulk_update(changed, ["search_text"], batch_size=500)
+        return len(changed)
 
     def open_at(self, moment=None):
         """Points open at `moment` (now by default), by the rules of structures.hours."""
@@ -382,7 +404,7 @@ class ReceptionPoint(Provenance, TimeStampedModel):
         save() and must call this themselves."""
         if structure_name is None:
             structure_name = self.structure.name if self.structure_id else ""
-        self.search_text = normalize(f"{self.name} {structure_name}")[:500]
+        self.search_text = search_text(self.name, structure_name)
         self.unit_x, self.unit_y, self.unit_z = unit_vector(self.latitude, self.longitude)
         self.lat_band = lat_band(self.latitude)
 

@@ -258,9 +258,33 @@ class Structure(Provenance, TimeStampedModel):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def from_db(cls, *args, **kwargs):
+        structure = super().from_db(*args, **kwargs)
+        # The name as read: a renamed structure's points get their search text again (save()).
+        structure._loaded_name = structure.__dict__.get("name")
+        return structure
+
+    @property
+    def is_renamed(self):
+        """Its name changed since it was read from the database."""
+        return not self._state.adding and getattr(self, "_loaded_name", self.name) != self.name
+
     def save(self, *args, **kwargs):
+        renamed = self.is_renamed
         self.sync_derived_fields()
         super().save(*args, **kwargs)
+        if renamed:
+            Structure.renamed([self])
+
+    @classmethod
+    def renamed(cls, structures):
+        """After `structures` were renamed (saved, or written in bulk by an import): their points'
+        search text follows, and the name read becomes the new one."""
+        points = cls._meta.get_field("points").related_model.objects
+        points.filter(structure__in=[structure.pk for structure in structures]).sync_search_text()
+        for structure in structures:
+            structure._loaded_name = structure.name
 
     def sync_derived_fields(self):
         """Fill the columns derived from other fields (bulk paths skip save() and call this)."""

@@ -549,6 +549,18 @@ def test_an_updated_record_gets_a_new_revision_time_search_text_and_version():
     assert point.history.count() == versions
 
 
+def test_a_structure_renamed_by_a_file_has_its_points_found_by_its_new_name():
+    point = ReceptionPointFactory(name="Accueil de Vienne", structure__name="Maison de l'emploi")
+    structure = point.structure
+    data = csv_file(["identifiant", "nom", "reseau"], [[structure.slug, "Cité des métiers", structure.network.slug]])
+    dry = run_import(StructureResource, data, dry_run=True)
+    assert dry.totals["update"] == 1
+    assert ReceptionPoint.objects.get(pk=point.pk).search_text == "accueil de vienne maison de l emploi"
+    result = run_import(StructureResource, data, dry_run=False)
+    assert (result.problems, result.totals["update"]) == ([], 1)
+    assert ReceptionPoint.objects.get(pk=point.pk).search_text == "accueil de vienne cite des metiers"
+
+
 def test_a_file_is_checked_on_the_columns_it_gives_as_a_form_on_its_fields():
     """A record whose telephone no longer passes today's rule can still be updated by a file without
     that column; a file that gives it has it checked."""

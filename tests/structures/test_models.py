@@ -134,6 +134,18 @@ class TestReceptionPointClean:
         point = ReceptionPointFactory(name="CIO de Saint-Étienne", structure__name="Académie de Lyon — CIO")
         assert ReceptionPoint.objects.get(pk=point.pk).search_text == "cio de saint etienne academie de lyon cio"
 
+    def test_renaming_a_structure_writes_its_points_search_text_again(self):
+        point = ReceptionPointFactory(name="Accueil de Firminy", structure__name="Maison de l'emploi")
+        other = ReceptionPointFactory(name="Accueil de Roanne", structure__name="Espace métiers")
+        structure = Structure.objects.get(pk=point.structure_id)
+        structure.name = "Cité des métiers Loire Sud"
+        structure.save()
+        assert ReceptionPoint.objects.get(pk=point.pk).search_text == "accueil de firminy cite des metiers loire sud"
+        assert ReceptionPoint.objects.get(pk=other.pk).search_text == "accueil de roanne espace metiers"
+        # Found by the new name, no longer by the old one.
+        assert list(ReceptionPoint.objects.matching(["cite", "metiers"])) == [point]
+        assert not ReceptionPoint.objects.matching(["maison", "emploi"]).exists()
+
 
 class TestStructureClean:
     def test_circle_three_structure_needs_a_label_status(self):
