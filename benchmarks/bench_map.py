@@ -62,7 +62,6 @@ MAPS = {
 BASEMAP = [
     "static/basemap/ara-region-ign2018.geojson",
     "static/basemap/ara-departements-ign2018.geojson",
-    "static/basemap/ara-communes-ign2018.topojson",
     "static/vendor/topojson-client-3.1.0.min.js",
     "static/js/basemap.js",
     "static/css/basemap.css",
@@ -137,12 +136,20 @@ print(json.dumps(out))
 """
 
 
+# The communes' outlines, one file per department: a map loads those of the departments it shows.
+OUTLINES = "static/basemap/communes/ara-communes-*-ign2018.topojson"
+
+
 def weigh_basemap():
-    """Each static file raw and gzip -9 (WhiteNoise's compression)."""
+    """Each static file raw and gzip -9 (WhiteNoise's compression); the communes' outlines as the
+    largest of their files and as all of them."""
     rows = []
     for name in BASEMAP:
         data = (ROOT / name).read_bytes()
         rows.append((name, len(data), len(gzip.compress(data, 9))))
+    outlines = [(len(data), len(gzip.compress(data, 9))) for data in map(Path.read_bytes, ROOT.glob(OUTLINES))]
+    rows.append((f"{OUTLINES} (le plus lourd des {len(outlines)})", *max(outlines, key=lambda sizes: sizes[1])))
+    rows.append((f"{OUTLINES} (tous)", sum(raw for raw, _ in outlines), sum(packed for _, packed in outlines)))
     return rows
 
 

@@ -1,9 +1,11 @@
+import json
+
 import phonenumbers
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
 
-from structures import text
+from structures import reference, text
 from structures.validators import format_french_phone, parse_french_phone
 
 register = template.Library()
@@ -83,3 +85,17 @@ def network_abbr(network):
     if network.expansion:
         return format_html('<abbr title="{}">{}</abbr>', network.expansion, network.short_name)
     return network.short_name or network.name
+
+
+@register.simple_tag
+def basemap_communes():
+    """The communes' outlines of the basemap, one file per department (static/basemap/SOURCES.md):
+    a JSON object of their addresses by department code, for basemap.js, which loads only the
+    departments a map shows."""
+    return json.dumps(
+        {
+            code: static(f"basemap/communes/ara-communes-{code}-ign2018.topojson")
+            for code, _, _ in reference.DEPARTMENTS
+        },
+        separators=(",", ":"),
+    )

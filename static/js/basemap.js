@@ -23,7 +23,8 @@
     });
   }
 
-  // The communes' outlines, read once per page (the file is the biggest of the basemap).
+  // The communes' outlines: one file per department (data-basemap-communes, by department code),
+  // each read once per page and only when a map shows its department.
   var topologies = {};
   function communeOutlines(url) {
     if (!topologies[url]) {
@@ -36,10 +37,20 @@
     return topologies[url];
   }
 
+  function outlineFiles(node) {
+    try {
+      return JSON.parse(node.dataset.basemapCommunes || "{}");
+    } catch (error) {
+      return {};
+    }
+  }
+
   // One commune's outline drawn over the map (the back office places a point inside it); resolves to
   // the layer, or null when the basemap has no such commune.
   function outline(map, node, code) {
-    return communeOutlines(node.dataset.basemapCommunes).then(function (communes) {
+    var url = outlineFiles(node)[String(code).slice(0, 2)];
+    if (!url) return Promise.resolve(null);
+    return communeOutlines(url).then(function (communes) {
       if (!communes) return null;
       var found = communes.features.filter(function (feature) {
         return feature.properties.code === code;
@@ -63,6 +74,7 @@
     map.attributionControl.addAttribution(data.basemapAttribution);
     var svg = L.svg({ pane: "basemap" });
 
+    var departments = getJSON(data.basemapDepartments);
     getJSON(data.basemapRegion).then(function (region) {
       if (!region) return;
       L.geoJSON(region, {
@@ -71,9 +83,9 @@
         interactive: false,
         style: { color: "#00356e", weight: 2.5, fillColor: "#eef2f7", fillOpacity: 1 },
       }).addTo(map);
-      getJSON(data.basemapDepartments).then(function (departments) {
-        if (!departments) return;
-        L.geoJSON(departments, {
+      departments.then(function (collection) {
+        if (!collection) return;
+        L.geoJSON(collection, {
           pane: "basemap",
           renderer: svg,
           interactive: false,
@@ -82,28 +94,38 @@
       });
     });
 
-    var outlines = null;
-    var loading = false;
+    // Each department's box: the outlines of a department are read once the map shows part of it.
+    var files = outlineFiles(node);
+    var boxes = departments.then(function (collection) {
+      var found = {};
+      ((collection && collection.features) || []).forEach(function (feature) {
+        found[feature.properties.code] = L.geoJSON(feature).getBounds();
+      });
+      return found;
+    });
+    var outlines = L.layerGroup();
+    var requested = {};
     function showOutlines() {
       if (map.getZoom() < OUTLINES_FROM_ZOOM) {
-        if (outlines) map.removeLayer(outlines);
+        map.removeLayer(outlines);
         return;
       }
-      if (outlines) {
-        outlines.addTo(map);
-        return;
-      }
-      if (loading) return;
-      loading = true;
-      communeOutlines(data.basemapCommunes).then(function (communes) {
-        if (!communes) return;
-        outlines = L.geoJSON(communes, {
-          pane: "basemap",
-          renderer: svg,
-          interactive: false,
-          style: { color: "#9aa5b1", weight: 0.8, fill: false },
+      outlines.addTo(map);
+      boxes.then(function (found) {
+        var view = map.getBounds();
+        Object.keys(files).forEach(function (code) {
+          if (requested[code] || !found[code] || !found[code].intersects(view)) return;
+          requested[code] = true;
+          communeOutlines(files[code]).then(function (communes) {
+            if (!communes) return;
+            L.geoJSON(communes, {
+              pane: "basemap",
+              renderer: svg,
+              interactive: false,
+              style: { color: "#9aa5b1", weight: 0.8, fill: false },
+            }).addTo(outlines);
+          });
         });
-        showOutlines();
       });
     }
 

@@ -1,5 +1,7 @@
 import gzip
+import json
 import re
+from html import unescape as html_unescape
 from pathlib import Path
 
 import pytest
@@ -31,7 +33,10 @@ def test_no_tile_server_by_default(client):
     ]
     # The basemap is drawn from the site's own files.
     assert 'data-basemap-departments="/static/basemap/ara-departements-ign2018.geojson"' in html
-    assert 'data-basemap-communes="/static/basemap/ara-communes-ign2018.topojson"' in html
+    # The communes' outlines: one file per department, the 12 of the region.
+    files = json.loads(html_unescape(re.search(r'data-basemap-communes="([^"]+)"', html).group(1)))
+    assert sorted(files) == ["01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74"]
+    assert files["42"] == "/static/basemap/communes/ara-communes-42-ign2018.topojson"
     assert 'data-basemap-attribution="IGN – ADMIN EXPRESS 2018, Licence Ouverte"' in html
 
 
@@ -63,3 +68,17 @@ def test_tile_server_comes_from_settings(client, settings):
     html = client.get(reverse("annuaire:search"), {"q": "42000"}).content.decode()
     assert 'data-tiles-url="https://tuiles.example/{z}/{x}/{y}.png"' in html
     assert 'data-tiles-attribution="© contributeurs OpenStreetMap"' in html
+
+
+def test_each_department_file_holds_the_outlines_of_its_communes_only():
+    seen = []
+    for path in sorted((STATIC / "basemap" / "communes").glob("*.topojson")):
+        department = path.name.split("-")[2]
+        topology = json.loads(path.read_text(encoding="utf-8"))
+        (collection,) = topology["objects"].values()
+        codes = [geometry["properties"]["code"] for geometry in collection["geometries"]]
+        assert codes, path.name
+        assert {code[:2] for code in codes} == {department}, path.name
+        seen += codes
+    # Every commune of the 2018 mesh (static/basemap/SOURCES.md), in one file and one only.
+    assert len(seen) == len(set(seen)) == 4092

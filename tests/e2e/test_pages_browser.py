@@ -137,13 +137,16 @@ def test_the_point_page_shows_a_small_map_on_the_sites_basemap(live_server, page
     carte = page.locator(".js-point-map")
     expect(carte).to_be_visible()
     # On a phone the map comes after the call, the way and the address: below the first screen, it is
-    # drawn only when the person scrolls to it (the communes' outlines are 270 KB compressed).
+    # drawn only when the person scrolls to it.
     assert carte.bounding_box()["y"] > PHONE["height"]
     page.wait_for_load_state("networkidle")
     assert basemap == []
     carte.scroll_into_view_if_needed()
     expect(carte.locator(".map-name", has_text=re.compile("^Montbrison$"))).to_be_visible(timeout=15000)
     expect(carte.locator(".leaflet-basemap-pane path").nth(20)).to_be_attached(timeout=15000)  # outlines
+    # Only the outlines of the department shown (Loire: 25 KB compressed, not the region's 300 KB).
+    outlines = {url.rsplit("/", 1)[1].split(".")[0] for url in basemap if "/basemap/communes/" in url}
+    assert outlines == {"ara-communes-42-ign2018"}, outlines
     expect(carte.locator(".leaflet-control-attribution")).to_contain_text("IGN – ADMIN EXPRESS 2018")
     # No coordinates in degrees for citizens: the precision in words, the degrees for advisers.
     expect(page.locator(".point__position")).to_contain_text("Position sur la carte")

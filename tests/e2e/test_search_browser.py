@@ -172,11 +172,13 @@ def test_the_map_draws_its_own_basemap_without_a_tile_server(live_server, page, 
     """No MAP_TILES_URL (the default): the region, its departments, the outlines and names of the
     communes are drawn from the site's own files, with their attribution."""
     page.set_viewport_size(DESKTOP)
+    outlines = []
+    page.on("request", lambda request: outlines.append(request.url) if "/basemap/communes/" in request.url else None)
     page.goto(f"{live_server.url}/recherche/?q=saint-etienne")
     carte = page.locator("#carte")
     expect(carte).to_be_visible()
     expect(carte.locator(".leaflet-control-attribution")).to_contain_text("IGN – ADMIN EXPRESS 2018, Licence Ouverte")
-    # The basemap's files load after the page (the communes' outlines are 270 KB compressed).
+    # The basemap's files load after the page.
     expect(carte.locator(".map-name", has_text=re.compile("^Saint-Étienne$"))).to_be_visible(timeout=15000)
     expect(carte.locator(".map-name").first).to_be_visible()
     assert carte.locator(".map-name").count() >= 5
@@ -184,6 +186,9 @@ def test_the_map_draws_its_own_basemap_without_a_tile_server(live_server, page, 
     basemap = carte.locator(".leaflet-basemap-pane path")
     expect(basemap.nth(40)).to_be_attached(timeout=15000)
     assert page.locator("img.leaflet-tile").count() == 0  # nothing asked of a tile server
+    # The communes' outlines of the departments the map shows only: the Loire's, not Savoie's.
+    assert any("ara-communes-42-" in url for url in outlines), outlines
+    assert not any("ara-communes-73-" in url or "ara-communes-74-" in url for url in outlines), outlines
     assert screenshot("carte-fond-du-site-1280x800").stat().st_size > 20000
 
 
