@@ -89,6 +89,92 @@ def near(name):
     return f"près {de(name)}"
 
 
+# Names of structures and places that start with a common noun take its article after « de »
+# (« de la Mission Locale de Lyon », « du CIO de Vienne », « de l'Espace emploi »); a proper name
+# does not (« de France Travail Lyon », « de Cap emploi Ain », « d'Avenir Jeunes »). The gender of
+# the nouns and acronyms that start the names of the SPRO's structures and places, lowercase.
+_ORGANISATION_NOUNS = {
+    "f": {
+        "agence",
+        "antenne",
+        "association",
+        "boutique",
+        "chambre",
+        "cité",
+        "cma",
+        "cci",
+        "communauté",
+        "délégation",
+        "direction",
+        "école",
+        "fédération",
+        "maison",
+        "mairie",
+        "médiathèque",
+        "mife",
+        "mission",
+        "mjc",
+        "ml",
+        "mlj",
+        "permanence",
+        "plateforme",
+        "région",
+        "structure",
+        "université",
+        "ville",
+        "apec",
+    },
+    "m": {
+        "atelier",
+        "bij",
+        "bureau",
+        "carrefour",
+        "centre",
+        "cfa",
+        "cidff",
+        "cio",
+        "club",
+        "collège",
+        "comité",
+        "conseil",
+        "crij",
+        "département",
+        "espace",
+        "forum",
+        "foyer",
+        "greta",
+        "groupement",
+        "guichet",
+        "institut",
+        "lieu",
+        "lycée",
+        "pij",
+        "point",
+        "relais",
+        "réseau",
+        "service",
+        "siège",
+        "suio",
+        "scuio",
+    },
+}
+_ORGANISATION_GENDER = {noun: gender for gender, nouns in _ORGANISATION_NOUNS.items() for noun in nouns}
+
+
+def de_la(name):
+    """« de » before the name of a structure or a place, with the article of its first word when
+    that is a common noun: « de la Mission Locale de Lyon », « du Centre d'information et
+    d'orientation », « de l'Espace 2m », « de France Travail Lyon », « du Puy-en-Velay »."""
+    name = str(name)
+    first = re.split(r"[\s'’()-]", name, maxsplit=1)[0].lower()
+    gender = _ORGANISATION_GENDER.get(first)
+    if gender is None:
+        return de(name)
+    if elides(name):
+        return f"de l'{name}"
+    return f"de la {name}" if gender == "f" else f"du {name}"
+
+
 # The departments of the region with their article (« la Haute-Loire », « l'Ain », « le Cantal »).
 _DEPARTMENT_ARTICLES = {"m": "le ", "f": "la "}
 

@@ -66,6 +66,13 @@ def de_filter(name):
     return text.de(str(name))
 
 
+@register.filter
+def de_la(name):
+    """{{ structure.name|de_la }}: « de la Mission Locale de Lyon », « du CIO de Vienne », « de France
+    Travail Lyon » (structures.text.de_la)."""
+    return text.de_la(name)
+
+
 @register.filter(name="a")
 def a_filter(name):
     """{{ commune.name|a }}: « à Lyon », « au Puy-en-Velay », « aux Abrets » (structures.text.a)."""

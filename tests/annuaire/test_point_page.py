@@ -110,7 +110,7 @@ def test_a_point_page_puts_what_a_person_needs_first(client):
         "Pour qui, pour quoi ?",
         "Autres structures à proximité",
         "CIO de Givors",
-        "3 autres lieux d'accueil de Mission Locale Rhône Sud — voir la liste",
+        "3 autres lieux d'accueil de la Mission Locale Rhône Sud — voir la liste",
         "Permanence n° 0",
         "Imprimer la fiche",
     ]

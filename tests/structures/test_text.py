@@ -1,7 +1,7 @@
 import pytest
 
 from structures.reference import DEPARTMENT_OF, DEPARTMENT_WITH_ARTICLE
-from structures.text import a, de, near, normalize
+from structures.text import a, de, de_la, near, normalize
 
 
 @pytest.mark.parametrize(
@@ -105,3 +105,45 @@ def test_names_after_de_and_a(name, after_de, after_a):
 def test_departments_with_their_article(code, in_sentence, of):
     assert DEPARTMENT_WITH_ARTICLE[code] == in_sentence
     assert DEPARTMENT_OF[code] == of
+
+
+@pytest.mark.parametrize(
+    ("name", "after_de"),
+    [
+        # A common noun first: its article, elided before a vowel.
+        ("Mission Locale de Lyon", "de la Mission Locale de Lyon"),
+        ("ML Nord Ardèche", "de la ML Nord Ardèche"),
+        (
+            "Centre d’information et d’orientation (CIO) - Vienne",
+            "du Centre d’information et d’orientation (CIO) - Vienne",
+        ),
+        ("CIO de Vienne", "du CIO de Vienne"),
+        ("Point information jeunesse - Belley", "du Point information jeunesse - Belley"),
+        ("Chambre de métiers et de l'artisanat (CMA) - Ain", "de la Chambre de métiers et de l'artisanat (CMA) - Ain"),
+        ("Espace 2m - ML Roanne", "de l'Espace 2m - ML Roanne"),
+        (
+            "Association pour l'emploi des cadres (Apec) de Valence",
+            "de l'Association pour l'emploi des cadres (Apec) de Valence",
+        ),
+        ("Université de Savoie", "de l'Université de Savoie"),
+        ("Apec Auvergne-Rhône-Alpes", "de l'Apec Auvergne-Rhône-Alpes"),
+        ("Siège MLJ - Aix-les-Bains", "du Siège MLJ - Aix-les-Bains"),
+        (
+            "Ville de Belleville-en-Beaujolais — Point information emploi",
+            "de la Ville de Belleville-en-Beaujolais — Point information emploi",
+        ),
+        # A proper name: no article.
+        ("France Travail Ambérieu-en-Bugey", "de France Travail Ambérieu-en-Bugey"),
+        ("Cap Emploi Ain", "de Cap Emploi Ain"),
+        (
+            "Avenir Jeunes Mission Locale du Bassin Montluçonnais",
+            "d'Avenir Jeunes Mission Locale du Bassin Montluçonnais",
+        ),
+        ("Pôle emploi Vienne", "de Pôle emploi Vienne"),
+        # A place: as de() writes it.
+        ("Le Puy-en-Velay", "du Puy-en-Velay"),
+        ("Annecy", "d'Annecy"),
+    ],
+)
+def test_names_of_structures_and_places_after_de(name, after_de):
+    assert de_la(name) == after_de
