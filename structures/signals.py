@@ -8,12 +8,13 @@ for the whole import. Bulk paths (bulk_create, update) send no signal and call
 mark_data_changed() themselves.
 """
 
+import logging
 import threading
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from spro_site.cache import CacheUnavailable, call, delete_everywhere, guarded
 from structures import models
@@ -50,6 +51,9 @@ PUBLIC_LINKS = [
 ]
 
 _pending = threading.local()
+logger = logging.getLogger(__name__)
+# Sent once the change of the data is committed and stamped, with its new version (serial, time).
+data_changed = Signal()
 
 
 def clear_data_cache():
@@ -68,9 +72,15 @@ def _record_change():
         return
     _pending.changed = False
     models.DataVersion.stamp()
+    version = models.DataVersion.current()
     # While the shared cache is down, readers go to the database.
-    guarded(cache.set, DATA_VERSION_KEY, models.DataVersion.current(), DATA_VERSION_SECONDS)
+    guarded(cache.set, DATA_VERSION_KEY, version, DATA_VERSION_SECONDS)
     clear_data_cache()
+    # What is computed ahead for the new version (annuaire.mapping.count_whole_directory): a failure
+    # there leaves it to the first request that needs it, never fails the change itself.
+    for receiver_function, outcome in data_changed.send_robust(sender=models.DataVersion, version=version):
+        if isinstance(outcome, Exception):
+            logger.error("Calcul après un changement des données en échec (%s)", receiver_function, exc_info=outcome)
 
 
 def current_data_version():

@@ -1,6 +1,8 @@
 """The gazetteer in memory: every name of the region's communes and former communes, their postal
 codes, the words of these names and of the names of published places; and the communes of the
-other regions. Built once per process and per version of the data."""
+other regions. Built once per process and per version of the data; the words of the places' names,
+read from every published place, once per version for all processes (`name_vocabulary`), as soon
+as the data changes."""
 
 import bisect
 import csv
@@ -14,7 +16,9 @@ from django.conf import settings
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from annuaire.caching import version_tag
 from annuaire.places.types import OutsidePlace, Place
+from spro_site.cache import get_or_compute, shared_or_local
 from structures.enums import CommuneKind
 from structures.models import Commune, FormerCommune, ReceptionPoint
 from structures.signals import current_data_version
@@ -63,7 +67,7 @@ class Gazetteer:
     """Every name of the region's communes and former communes, and the words of the names of
     structures and places, in memory."""
 
-    def __init__(self):
+    def __init__(self, version=None):
         self.communes = {}
         self.by_name = {}  # normalised name (and without its article) → [insee codes]
         self.former = {}  # normalised former name → [(former name, current insee code)]
@@ -93,8 +97,7 @@ class Gazetteer:
                 self.former.setdefault(key, []).append((name, insee_code))
         self.sorted_names = sorted(set(self.by_name) | set(self.former))
         self.place_words = sorted({word for name in self.sorted_names for word in name.split() if len(word) > 2})
-        texts = ReceptionPoint.objects.published().values_list("search_text", flat=True).distinct()
-        self.name_words = sorted({word for text in texts.iterator() for word in text.split() if len(word) > 2})
+        self.name_words = name_vocabulary(version or current_data_version())
         self.place_word_set = frozenset(self.place_words)
         self._name_word_set = set(self.name_words)
 
@@ -160,17 +163,41 @@ class Gazetteer:
         return [candidate for candidate, distance, _ in matches if distance == best]
 
 
+# The words of the places' names change with the data only; shared by every process for a version.
+VOCABULARY_SECONDS = 24 * 3600
+
+
+def read_name_words():
+    """The words (three letters or more) of the search text of every published place."""
+    texts = ReceptionPoint.objects.published().values_list("search_text", flat=True)
+    # One split of all the texts at once: a tenth of the time of a split per text (115,000 at demo scale 100).
+    return sorted(word for word in set(" ".join(texts.iterator(chunk_size=5000)).split()) if len(word) > 2)
+
+
+def name_vocabulary(version):
+    """The words of the places' names under the data version `version`: read once for all the
+    app's processes (about 0.3 s at demo scale 100, where there are 113,700 names for 1,021 words)."""
+    return get_or_compute(f"gazetteer-words:{version_tag(version)}", read_name_words, VOCABULARY_SECONDS)
+
+
+def read_names_ahead(sender, version, **kwargs):
+    """When the data changes (structures.signals.data_changed): the words of the new version, before
+    any search needs them."""
+    shared_or_local("set", f"gazetteer-words:{version_tag(version)}", read_name_words(), VOCABULARY_SECONDS)
+
+
 _built = {"serial": None, "gazetteer": None}
 _lock = threading.Lock()
 
 
 def gazetteer():
     """The gazetteer of the current data version, built at most once per version and process."""
-    serial = current_data_version().serial
+    version = current_data_version()
+    serial = version.serial
     if _built["serial"] != serial or _built["gazetteer"] is None:
         with _lock:
             if _built["serial"] != serial or _built["gazetteer"] is None:
-                built = Gazetteer()
+                built = Gazetteer(version)
                 built.serial = serial
                 _built["gazetteer"], _built["serial"] = built, serial
     return _built["gazetteer"]

@@ -7,8 +7,11 @@ import zoneinfo
 import pytest
 from django.urls import reverse
 
-from structures.models import OpeningHours, ReceptionPoint
+from annuaire.mapping import GRID_MAX_ZOOM, coarser
+from structures.models import DataVersion, OpeningHours, ReceptionPoint
+from structures.signals import mark_data_changed
 from tests.annuaire.api_helpers import json_body
+from tests.conftest import commit_pending_writes
 from tests.structures.factories import bulk_points
 
 pytestmark = pytest.mark.django_db
@@ -226,3 +229,55 @@ def test_the_cells_of_open_places_follow_the_time(client, two_towns, monkeypatch
     # Monday 23 November 2026 at 10 h: the morning places of Lyon and Grenoble; at 15 h the others.
     assert open_map_at(10) == [60, 60]
     assert open_map_at(15) == [110]
+
+
+def test_the_cells_of_a_wider_zoom_are_gathered_from_those_of_zoom_10():
+    """The grids nest: the cells of zooms 5 to 9, gathered from zoom 10's, are those the database
+    counts at each zoom (counts, extents, first ids; means to the rounding of a sum)."""
+    # 300 points over the region on an irregular lattice, across many cells of every zoom.
+    positions = [(44.2 + (n * 37 % 271) / 100, 2.3 + (n * 53 % 467) / 100) for n in range(300)]
+    bulk_points("Semis", positions)
+    published = ReceptionPoint.objects.published()
+    finest = list(published.grid_clusters(GRID_MAX_ZOOM))
+    for zoom in range(5, GRID_MAX_ZOOM):
+        expected = sorted(published.grid_clusters(zoom), key=lambda cell: (cell["cell_y"], cell["cell_x"]))
+        gathered = sorted(coarser(finest, zoom), key=lambda cell: (cell["cell_y"], cell["cell_x"]))
+        assert len(gathered) == len(expected) > 1
+        for mine, theirs in zip(gathered, expected, strict=True):
+            exact = ("cell_y", "cell_x", "count", "south", "north", "west", "east", "first_id")
+            assert {name: mine[name] for name in exact} == {name: theirs[name] for name in exact}, zoom
+            assert mine["mean_latitude"] == pytest.approx(theirs["mean_latitude"], abs=1e-9)
+            assert mine["mean_longitude"] == pytest.approx(theirs["mean_longitude"], abs=1e-9)
+
+
+def test_after_a_change_the_whole_directory_is_counted_before_anyone_asks(
+    client, two_towns, django_assert_max_num_queries, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        add_points("Grenoble-bis", 50, GRENOBLE, commune_insee="38185")
+    # The map every visitor sees first, at every zoom a person goes through: cells, never points
+    # (besides the point alone in its cell, Valence, and once the opening times of the new version).
+    for zoom, box, expected in [(7, REGION, [60, 110]), (9, REGION, [60, 110]), (10, REGION, [60, 110])]:
+        with django_assert_max_num_queries(2) as queries:
+            data = get_map(client, zoom=zoom, bbox=box)
+        assert not any("GROUP BY" in query["sql"] for query in queries.captured_queries)
+        assert [count for count, _, _ in clusters(data)] == expected
+    # A search's first map counts its own cells once; zooming out then reads them.
+    get_map(client, zoom=10, bbox=AROUND_LYON, reseau="mission-locale")
+    for zoom in (9, 8, 7):
+        with django_assert_num_queries(0) as queries:
+            data = get_map(client, zoom=zoom, bbox=REGION, reseau="mission-locale")
+        assert not any("GROUP BY" in query["sql"] for query in queries.captured_queries)
+        assert [count for count, _, _ in clusters(data)] == [60, 110]
+
+
+def test_a_failure_to_count_ahead_never_fails_the_change(two_towns, monkeypatch, caplog):
+    def broken(scope, version):
+        raise RuntimeError("base indisponible")
+
+    monkeypatch.setattr("annuaire.mapping.count_in_advance", broken)
+    before = DataVersion.current()
+    mark_data_changed()
+    commit_pending_writes()
+    assert DataVersion.current()[0] == before[0] + 1
+    assert "Calcul après un changement des données en échec" in caplog.text
