@@ -199,7 +199,18 @@ class Structure(Provenance, TimeStampedModel):
 
     objects = StructureQuerySet.as_manager()
     # Who changed what and when, with the previous values (restorable from the admin).
-    history = HistoricalRecords(excluded_fields=["search_text"], m2m_fields=[levels, publics])
+    # Its publics, levels and area of competence are kept with each version (structures.history).
+    history = HistoricalRecords(
+        excluded_fields=["search_text"],
+        m2m_fields=[
+            levels,
+            publics,
+            competence_departments,
+            competence_epcis,
+            competence_communes,
+            excluded_communes,
+        ],
+    )
 
     class Meta:
         verbose_name = "structure"

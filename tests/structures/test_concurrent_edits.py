@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from structures.demo.writer import load_demo_data
 from structures.imports import ReceptionPointResource
-from structures.models import OpeningHours, Public, ReceptionPoint, ServiceLevel, Structure
-from tests.structures.factories import ClosureFactory, ReceptionPointFactory, week_fields
+from structures.models import Epci, OpeningHours, Public, ReceptionPoint, ServiceLevel, Structure
+from tests.structures.factories import ClosureFactory, ReceptionPointFactory, StructureFactory, week_fields
 from tests.structures.test_import_export import csv_file, run_import
 
 pytestmark = pytest.mark.django_db
@@ -213,3 +213,41 @@ def test_a_version_holds_the_hours_saved_with_it(admin_client):
     version_url = reverse("admin:structures_receptionpoint_simple_history", args=[point.pk, with_tuesday.history_id])
     form = admin_client.get(version_url).context["adminform"].form
     assert form.initial["week"] == [(1, "weekly", time(14), time(17), "")]
+
+
+def structure_form_data(client, url, **changes):
+    """The fields of a structure's admin form (a change form, or a version to go back to) as posted."""
+    form = client.get(url).context["adminform"].form
+    data = {}
+    for key, value in form.initial.items():
+        if isinstance(value, list | tuple):
+            data[key] = [getattr(item, "pk", item) for item in value]
+        elif value is not None:
+            data[key] = getattr(value, "pk", value)
+    data.update({"points-TOTAL_FORMS": "0", "points-INITIAL_FORMS": "0"}, **changes)
+    return data
+
+
+def test_a_structures_area_is_kept_with_its_versions_and_comes_back_with_them(admin_client):
+    structure = StructureFactory(name="Mission Locale Isère Rhodanienne", network_slug="mission-locale")
+    vienne, roussillon = Epci.objects.get(code="200077014"), Epci.objects.get(code="200085751")
+    structure.competence_epcis.set([vienne])
+    url = reverse("admin:structures_structure_change", args=[structure.pk])
+    assert admin_client.post(url, structure_form_data(admin_client, url, phone="04 74 00 00 01")).status_code == 302
+    first = structure.history.latest()
+    assert [row.epci_id for row in first.competence_epcis.all()] == [vienne.pk]
+    # The area widened, and a commune taken out.
+    data = structure_form_data(
+        admin_client, url, competence_epcis=[vienne.pk, roussillon.pk], excluded_communes=["38544"]
+    )
+    assert admin_client.post(url, data).status_code == 302
+    page = admin_client.get(reverse("admin:structures_structure_history", args=[structure.pk])).content.decode()
+    assert (
+        f"Intercommunalités de compétence : {vienne.name} → {', '.join(sorted([vienne.name, roussillon.name]))}" in page
+    )
+    assert "Communes retirées du secteur : vide → Vienne" in page
+    # Going back to the first version brings its area back.
+    back = reverse("admin:structures_structure_simple_history", args=[structure.pk, first.history_id])
+    assert admin_client.post(back, structure_form_data(admin_client, back)).status_code == 302
+    assert list(structure.competence_epcis.all()) == [vienne]
+    assert list(structure.excluded_communes.all()) == []
