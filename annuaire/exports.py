@@ -20,6 +20,7 @@ import gzip
 import hashlib
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -108,10 +109,20 @@ class Store:
             final = self.path(version)
             temporary = final.parent / f"{final.name}.{os.getpid()}.tmp"
             try:
-                with gzip.open(temporary, "wb", compresslevel=6) as output:
+                # Compressed by another thread while the next chunk is made (zlib works without the
+                # interpreter's lock): one chunk at a time in flight, in order.
+                with (
+                    ThreadPoolExecutor(max_workers=1) as compressor,
+                    gzip.open(temporary, "wb", compresslevel=6) as output,
+                ):
+                    written = None
                     for chunk in chunks:
-                        output.write(chunk)
+                        if written is not None:
+                            written.result()
+                        written = compressor.submit(output.write, chunk)
                         yield chunk
+                    if written is not None:
+                        written.result()
                 final.with_suffix(".json").write_text(json.dumps(headers))
                 os.replace(temporary, final)
             finally:
