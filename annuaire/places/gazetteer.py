@@ -10,6 +10,7 @@ import math
 import threading
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
@@ -169,9 +170,12 @@ VOCABULARY_SECONDS = 24 * 3600
 
 def read_name_words():
     """The words (three letters or more) of the search text of every published place."""
-    texts = ReceptionPoint.objects.published().values_list("search_text", flat=True)
-    # One split of all the texts at once: a tenth of the time of a split per text (115,000 at demo scale 100).
-    return sorted(word for word in set(" ".join(texts.iterator(chunk_size=5000)).split()) if len(word) > 2)
+    texts = ReceptionPoint.objects.published().values_list("search_text", flat=True).iterator(chunk_size=5000)
+    words = set()
+    # One split per thousand texts: far faster than one per text, in bounded memory.
+    while chunk := list(islice(texts, 1000)):
+        words.update(" ".join(chunk).split())
+    return sorted(word for word in words if len(word) > 2)
 
 
 def name_vocabulary(version):
