@@ -201,10 +201,10 @@ def eligible_area(point, context):
     """The structure's area of competence as the schema's codes: departments, intercommunalities
     (SIREN) and communes (INSEE); with communes taken out, every commune of the area; without an
     area, the point's department."""
-    areas = context.__dict__.setdefault("_areas", {})
-    if point.structure_id not in areas:
-        areas[point.structure_id] = structure_area(point.structure)
-    return areas[point.structure_id] or [point.commune.department_id]
+    key = ("area", point.structure_id)
+    if key not in context.memo:
+        context.memo[key] = structure_area(point.structure)
+    return context.memo[key] or [point.commune.department_id]
 
 
 def structure_area(structure):

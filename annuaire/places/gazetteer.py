@@ -178,16 +178,20 @@ def read_name_words():
     return sorted(word for word in words if len(word) > 2)
 
 
+def vocabulary_key(version):
+    return f"gazetteer-words:{version_tag(version)}"
+
+
 def name_vocabulary(version):
     """The words of the places' names under the data version `version`: read once for all the
     app's processes (about 0.3 s at demo scale 100, where there are 113,700 names for 1,021 words)."""
-    return get_or_compute(f"gazetteer-words:{version_tag(version)}", read_name_words, VOCABULARY_SECONDS)
+    return get_or_compute(vocabulary_key(version), read_name_words, VOCABULARY_SECONDS)
 
 
 def read_names_ahead(sender, version, **kwargs):
     """When the data changes (structures.signals.data_changed): the words of the new version, before
     any search needs them."""
-    shared_or_local("set", f"gazetteer-words:{version_tag(version)}", read_name_words(), VOCABULARY_SECONDS)
+    shared_or_local("set", vocabulary_key(version), read_name_words(), VOCABULARY_SECONDS)
 
 
 _built = {"serial": None, "gazetteer": None}

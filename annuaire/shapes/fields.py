@@ -19,8 +19,9 @@ from django.utils import timezone
 
 def context(request=None, today=None, **extra):
     """What getters may read besides the record: the request (absolute addresses), today's date
-    (hours), and whatever a shape needs that the record does not carry."""
-    return SimpleNamespace(request=request, today=today or timezone.localdate(), **extra)
+    (hours), whatever a shape needs that the record does not carry, and `memo`, where a getter keeps
+    what all the records of one answer share (an export asks for thousands)."""
+    return SimpleNamespace(request=request, today=today or timezone.localdate(), memo={}, **extra)
 
 
 def absolute(request, name, *args):
@@ -32,14 +33,14 @@ SLUG_MARK = "slug-mark--"
 
 
 def page_address(context, name, slug):
-    """The full address of a record's page: the route is reversed once per context (an export asks
-    for thousands), then the slug put in its place (a slug needs no quoting). The context gives
-    either the request or an `absolute` function that turns a path into a full address."""
-    templates = context.__dict__.setdefault("_page_addresses", {})
-    if name not in templates:
+    """The full address of a record's page: the route is reversed once per context, then the slug
+    put in its place (a slug needs no quoting). The context gives either the request or an
+    `absolute` function that turns a path into a full address."""
+    key = ("page address", name)
+    if key not in context.memo:
         make_absolute = context.request.build_absolute_uri if context.request else context.absolute
-        templates[name] = make_absolute(reverse(name, args=[SLUG_MARK])).split(SLUG_MARK)
-    prefix, suffix = templates[name]
+        context.memo[key] = make_absolute(reverse(name, args=[SLUG_MARK])).split(SLUG_MARK)
+    prefix, suffix = context.memo[key]
     return f"{prefix}{slug}{suffix}"
 
 

@@ -370,10 +370,9 @@ class DirectoryResource(resources.ModelResource):
             model.objects.bulk_create(instances, batch_size=BATCH_SIZE)
         else:
             model.objects.bulk_update(instances, self.bulk_fields(), batch_size=BATCH_SIZE)
-            # What save() would do after writing (a renamed structure's points found by its new name).
-            renamed = [instance for instance in instances if getattr(instance, "is_renamed", False)]
-            if renamed:
-                model.renamed(renamed)
+            # What save() does after writing, when the model has such a step.
+            if hasattr(model, "after_bulk_update"):
+                model.after_bulk_update(instances)
         self.write_relations(instances, created)
         versions = model.history.bulk_history_create(instances, batch_size=BATCH_SIZE, update=not created)
         snapshot_relations(versions, new=True)

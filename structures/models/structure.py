@@ -289,6 +289,13 @@ class Structure(Provenance, TimeStampedModel):
             Structure.renamed([self])
 
     @classmethod
+    def after_bulk_update(cls, structures):
+        """What save() does after writing, for structures written in bulk (imports)."""
+        renamed = [structure for structure in structures if structure.is_renamed]
+        if renamed:
+            cls.renamed(renamed)
+
+    @classmethod
     def renamed(cls, structures):
         """After `structures` were renamed (saved, or written in bulk by an import): their points'
         search text follows, and the name read becomes the new one."""
