@@ -8,11 +8,11 @@ without one they are a listing in a stable order, read page after page through t
 """
 
 from django.db.models import Count, Q
-from django.http import JsonResponse
+from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from annuaire import data_inclusion
+from annuaire import data_inclusion, export_rows
 from annuaire.caching import data_version
 from annuaire.competence import competent_places
 from annuaire.exports import stored_export
@@ -22,12 +22,16 @@ from annuaire.openapi import openapi_document
 from annuaire.opendata import (
     CHUNK_SIZE,
     GEOJSON,
+    GEOJSON_END,
+    GEOJSON_START,
+    JSON,
     JSON_OPTIONS,
     CsvForm,
     ListingForm,
+    csv_header,
     csv_response,
+    csv_stream_response,
     form_errors,
-    geojson_response,
     json_error,
     json_stream_response,
     keyset_page,
@@ -135,12 +139,11 @@ def point_detail(request, slug):
     return json_response(POINT.serialize(point, context(request)))
 
 
-def export_points(request):
-    """Every point passing the filters, in primary-key order, or nearest first around a place."""
-    outcome = run_search(request.GET)
-    if outcome.errors:
-        return outcome, None
-    return outcome, point_records(export_order(outcome, outcome.scope))
+def stored_lines(request, points, line, start="", end=""):
+    """The stored lines of `points` (written first where they are not current), for a response
+    streamed in one snapshot (annuaire.exports)."""
+    export_rows.refresh(points)
+    return export_rows.stream(points, line, export_rows.site_root(request), start, end)
 
 
 def export_order(outcome, rows):
@@ -157,10 +160,11 @@ def points_geojson(request):
     outcome, box, zoom = map_search(request)
     if outcome.errors:
         return search_errors(outcome)
-    shape_context = context(request)
     if box is None and zoom is None:
-        rows = point_records(export_order(outcome, outcome.scope))
-        return geojson_response(point_feature(point, shape_context) for point in rows)
+        points = export_order(outcome, outcome.scope)
+        features = stored_lines(request, points, export_rows.FEATURE, GEOJSON_START + "[", "]" + GEOJSON_END)
+        return StreamingHttpResponse(features, content_type=GEOJSON)
+    shape_context = context(request)
     features, extent = map_features(
         outcome.scope,
         box,
@@ -172,16 +176,22 @@ def points_geojson(request):
     return feature_collection(features, extent)
 
 
+POINTS_CSV = "lieux-spro-ara.csv"
+
+
 @open_data(export=True)
 @stored_export(params={"separateur"})
 def points_csv(request):
     form = CsvForm(request.GET)
-    outcome, rows = export_points(request)
+    outcome = run_search(request.GET)
     if not form.is_valid():
         outcome.errors += form_errors(form)
     if outcome.errors:
         return search_errors(outcome)
-    return csv_response(rows, POINT, context(request), "lieux-spro-ara.csv", form.cleaned_data["separateur"])
+    points, separator = export_order(outcome, outcome.scope), form.cleaned_data["separateur"]
+    if separator != ",":
+        return csv_response(point_records(points), POINT, context(request), POINTS_CSV, separator)
+    return csv_stream_response(stored_lines(request, points, export_rows.CSV, csv_header(POINT)), POINTS_CSV)
 
 
 # --- Structures and networks ------------------------------------------------------------------------
@@ -265,7 +275,8 @@ def data_inclusion_structures(request):
 @open_data(export=True)
 @stored_export()
 def data_inclusion_services(request):
-    return json_stream_response(data_inclusion.services(request.build_absolute_uri))
+    services = stored_lines(request, data_inclusion.published_points().order_by("pk"), export_rows.SERVICES, "[", "]")
+    return StreamingHttpResponse(services, content_type=JSON)
 
 
 def not_found(request, exception=None):

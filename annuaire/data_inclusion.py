@@ -295,10 +295,15 @@ def services(absolute):
     SPRO place gives a first level of information)."""
     shape_context = context(absolute=absolute)
     for point in point_records(published_points().order_by("pk"), structure_relations=AREA):
-        publics = effective(point.publics.all(), point.structure.publics.all())
-        levels = {level.level for level in effective(point.levels.all(), point.structure.levels.all())} | {1}
-        for level in sorted(levels):
-            yield SERVICE.serialize(ServiceRow(point, level, publics), shape_context)
+        yield from point_services(point, shape_context)
+
+
+def point_services(point, shape_context):
+    """The services of one point (read with its structure's area), one per level."""
+    publics = effective(point.publics.all(), point.structure.publics.all())
+    levels = {level.level for level in effective(point.levels.all(), point.structure.levels.all())} | {1}
+    for level in sorted(levels):
+        yield SERVICE.serialize(ServiceRow(point, level, publics), shape_context)
 
 
 def publics_table():

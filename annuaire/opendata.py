@@ -252,25 +252,33 @@ def next_link(request, url, last_pk):
 ITEMS_PER_CHUNK = 100
 
 
+# The exports' JSON: compact, accents as they are.
+encode_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def stream_json_array(prefix, items, suffix):
     """`prefix` + items as a JSON array + `suffix`, written a hundred items at a time (bounded memory)."""
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     items = iter(items)
-    yield prefix + "[" + ",".join(map(encode, islice(items, ITEMS_PER_CHUNK)))
+    yield prefix + "[" + ",".join(map(encode_json, islice(items, ITEMS_PER_CHUNK)))
     while chunk := list(islice(items, ITEMS_PER_CHUNK)):
-        yield "," + ",".join(map(encode, chunk))
+        yield "," + ",".join(map(encode_json, chunk))
     yield "]" + suffix
 
 
-def json_stream_response(items, content_type="application/json; charset=utf-8", prefix="", suffix=""):
+JSON = "application/json; charset=utf-8"
+
+
+def json_stream_response(items, content_type=JSON, prefix="", suffix=""):
     return StreamingHttpResponse(stream_json_array(prefix, items, suffix), content_type=content_type)
 
 
 GEOJSON = "application/geo+json; charset=utf-8"
+# A GeoJSON answer around its array of features.
+GEOJSON_START, GEOJSON_END = '{"type":"FeatureCollection","features":', "}"
 
 
 def geojson_response(features):
-    return json_stream_response(features, GEOJSON, '{"type":"FeatureCollection","features":', "}")
+    return json_stream_response(features, GEOJSON, GEOJSON_START, GEOJSON_END)
 
 
 class _Echo:
@@ -295,23 +303,39 @@ def _csv_number(value):
 CSV_CELLS = {"boolean": _csv_boolean, "array": _csv_list, "integer": _csv_number, "number": _csv_number}
 
 
-def csv_response(records, shape, shape_context, filename, separator=","):
-    """The `shape` of each record, one per line; UTF-8 with a byte order mark (spreadsheets then
-    read accents right), one header row."""
-    writer = csv.writer(_Echo(), delimiter=separator, lineterminator="\r\n")
+def _csv_writer(separator):
+    return csv.writer(_Echo(), delimiter=separator, lineterminator="\r\n")
+
+
+def csv_header(shape, separator=","):
+    """The first line: UTF-8's byte order mark (spreadsheets then read accents right), the columns."""
+    return "\ufeff" + _csv_writer(separator).writerow(shape.columns)
+
+
+def csv_line(shape, separator=","):
+    """A function that writes a record's line: (record, context) → text."""
+    writer = _csv_writer(separator)
     cells = [(field.get, CSV_CELLS.get(field.type, neutralise)) for field in shape.fields]
+    return lambda record, context: writer.writerow([cell(get(record, context)) for get, cell in cells])
 
-    def lines():
-        yield "\ufeff" + writer.writerow(shape.columns)
-        records_left = iter(records)
-        while chunk := list(islice(records_left, ITEMS_PER_CHUNK)):
-            yield "".join(
-                writer.writerow([cell(get(record, shape_context)) for get, cell in cells]) for record in chunk
-            )
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+def csv_stream_response(chunks, filename):
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def csv_response(records, shape, shape_context, filename, separator=","):
+    """The `shape` of each record, one per line, under a header row."""
+    line = csv_line(shape, separator)
+
+    def lines():
+        yield csv_header(shape, separator)
+        records_left = iter(records)
+        while chunk := list(islice(records_left, ITEMS_PER_CHUNK)):
+            yield "".join(line(record, shape_context) for record in chunk)
+
+    return csv_stream_response(lines(), filename)
 
 
 class CsvForm(forms.Form):

@@ -6,10 +6,13 @@
 Each export is one streamed response holding every published point (or structure, or service):
 the GeoJSON and CSV of all points, the data·inclusion services, and a page of the listing. Timed
 through Django's test client in the benchmark process (server time until the last byte, the body
-counted as it streams, never kept), DEBUG off. Two times per full export (annuaire/exports.py):
-- « écriture »: the first request after a change of the data, which streams the export and
-  writes its file (median of --repeat, each after a change of the data);
-- « fichier »: the next ones, served from that file (median of --repeat).
+counted as it streams, never kept), DEBUG off. Three times per full export (annuaire/exports.py,
+annuaire/export_rows.py), medians of --repeat:
+- « écriture » after the change of one point (a real save: its stored lines written again, the
+  others read), then after a change that may touch anything (`mark_data_changed()`, as a bulk
+  import or a reference table does: every point's lines written again); each streams the export
+  and writes its file;
+- « fichier »: the next ones, served from that file.
 The peak memory of the process is reported too.
 
 Beside them, in the same process, the same rows read simply (« lecture simple »): every published
@@ -78,14 +81,27 @@ def fetch(url):
     assert response.status_code == 200, (url, response.status_code)
     size = sum(map(len, response.streaming_content)) if response.streaming else len(response.content)
     return (time.perf_counter() - started) * 1000, size
+def change_one_point():
+    point = ReceptionPoint.objects.published().order_by("?").first()
+    point.name = point.name.removesuffix(" *") if point.name.endswith(" *") else point.name + " *"
+    point.save()
 for label, url in urls.items():
-    writes = []
+    writes, rewrites = [], []
     for _ in range(repeat):
         mark_data_changed()
         elapsed, size = fetch(url)
+        rewrites.append(elapsed)
+    for _ in range(repeat):
+        change_one_point()
+        elapsed, size = fetch(url)
         writes.append(elapsed)
     stored = [fetch(url)[0] for _ in range(max(repeat, 5))]
-    out[label] = {"write_ms": statistics.median(writes), "file_ms": statistics.median(stored), "bytes": size}
+    out[label] = {
+        "write_ms": statistics.median(writes),
+        "rewrite_ms": statistics.median(rewrites),
+        "file_ms": statistics.median(stored),
+        "bytes": size,
+    }
 out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(out))
 """
@@ -100,6 +116,15 @@ def measure(scale, database_url, repeat):
     )
     load_scale(env, scale)
     return json.loads(run([PYTHON, "-c", TIMING_SCRIPT, json.dumps(EXPORTS), str(repeat)], env).splitlines()[-1])
+
+
+def times(result, label, full):
+    """After a change of one point, then after a change of anything (every line written again)."""
+    figures = []
+    for key in ("write_ms", "rewrite_ms"):
+        ratio = f" (× {result[label][key] / result['plain']['ms']:.1f})" if full else ""
+        figures.append(f"{result[label][key] / 1000:.2f} s{ratio}")
+    return " / ".join(figures)
 
 
 def main():
@@ -120,13 +145,7 @@ def main():
     print(f"{'Lecture simple des mêmes lieux':<42} {plain}".replace(".", ","))
     for label in EXPORTS:
         figures = "   ".join(
-            f"échelle {scale} : {results[scale][label]['write_ms'] / 1000:.2f} s "
-            + (
-                f"(× {results[scale][label]['write_ms'] / results[scale]['plain']['ms']:.1f}) "
-                if "?" not in EXPORTS[label]
-                else ""
-            )
-            + "puis "
+            f"échelle {scale} : " + times(results[scale], label, "?" not in EXPORTS[label]) + " puis "
             f"{results[scale][label]['file_ms'] / 1000:.3f} s, {results[scale][label]['bytes'] / 1_000_000:.1f} Mo"
             for scale in options.scales
         )

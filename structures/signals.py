@@ -54,15 +54,28 @@ _pending = threading.local()
 logger = logging.getLogger(__name__)
 # Sent once the change of the data is committed and stamped, with its new version (serial, time).
 data_changed = Signal()
+# Sent at once, inside the transaction that changes the data, with what changed: `points` and
+# `structures` (ids), or `everything` when the change may touch any record (a reference table, a
+# bulk path). What is stored from those records (annuaire.export_rows) is marked to be written again
+# in that same transaction: a rolled-back change marks nothing, a committed one cannot be missed.
+records_changed = Signal()
 
 
 def clear_data_cache():
     delete_everywhere(DATA_CACHE_KEYS)
 
 
-def mark_data_changed():
+def mark_data_changed(points=(), structures=()):
     """Stamp the data version and clear the caches once the current transaction commits (at once
-    outside a transaction). Calls within one transaction end in a single write."""
+    outside a transaction). Calls within one transaction end in a single write. `points` and
+    `structures` name the records changed when the caller knows them; a call that names none may
+    have changed anything."""
+    records_changed.send(
+        sender=models.DataVersion,
+        points=set(points),
+        structures=set(structures),
+        everything=not (points or structures),
+    )
     _pending.changed = True
     transaction.on_commit(_record_change)
 
@@ -98,13 +111,43 @@ def current_data_version():
     return version
 
 
-def _on_change(sender, **kwargs):
-    mark_data_changed()
+def _changed(record):
+    """What a saved or deleted record changes: a point (its own row, or its hours or closures), a
+    structure, or anything (a network, a vocabulary, a commune…)."""
+    if isinstance(record, models.ReceptionPoint):
+        return {"points": [record.pk]}
+    if isinstance(record, models.OpeningHours | models.Closure):
+        return {"points": [record.point_id]}
+    if isinstance(record, models.Structure):
+        return {"structures": [record.pk]}
+    return {}
 
 
-def _on_link_change(sender, action, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear"):
+def changed_by(records):
+    """What writing `records` in bulk changes (bulk paths send no signal): their points and
+    structures, or anything when one of them is of another kind."""
+    changed = {"points": set(), "structures": set()}
+    for record in records:
+        named = _changed(record)
+        if not named:
+            return {}
+        for key, ids in named.items():
+            changed[key].update(ids)
+    return changed
+
+
+def _on_change(sender, instance, **kwargs):
+    mark_data_changed(**_changed(instance))
+
+
+def _on_link_change(sender, instance, action, reverse, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    # Changed from the other side (`public.structures.add(…)`): taken as a change of anything.
+    if reverse:
         mark_data_changed()
+    else:
+        mark_data_changed(**_changed(instance))
 
 
 for model in PUBLIC_MODELS:

@@ -10,6 +10,8 @@ override everything before them (a full closure last, as it wins over exceptiona
 https://wiki.openstreetmap.org/wiki/Key:opening_hours/specification
 """
 
+from datetime import timedelta
+
 from structures.enums import Recurrence
 from structures.hours.formats import clock
 
@@ -59,6 +61,18 @@ def _weekly_rules(by_day):
     return rules
 
 
+def current_closures(closures, today):
+    """The closures and exceptional hours that have not ended: those the expression says."""
+    return [closure for closure in closures if closure.ends_on >= today]
+
+
+def osm_valid_until(closures, today):
+    """The first day on which the expression written `today` may differ (a closure has ended), or
+    None while nothing is due to end: what is stored of it is written again from that day."""
+    ends = [closure.ends_on for closure in current_closures(closures, today)]
+    return min(ends) + timedelta(days=1) if ends else None
+
+
 def osm_opening_hours(slots, closures, today):
     """The expression for a point's slots and closures; None when no usual hours are known."""
     weekly, monthly = {}, {}
@@ -80,7 +94,7 @@ def osm_opening_hours(slots, closures, today):
     rules = ["; ".join(usual)] if usual else []
     expression = ", ".join(rules + additional)
     sections = [expression, "PH off"]
-    current = [closure for closure in closures if closure.ends_on >= today]
+    current = current_closures(closures, today)
     current.sort(key=lambda closure: (closure.opens is None, closure.starts_on, closure.ends_on))
     for closure in current:
         hours = "off" if closure.opens is None else _span(closure.opens, closure.closes)

@@ -22,7 +22,7 @@ from structures.imports.cells import (
 )
 from structures.imports.files import header_key
 from structures.imports.limits import Deadline, FileProblem
-from structures.signals import mark_data_changed
+from structures.signals import changed_by, mark_data_changed
 from structures.text import french_date
 
 logger = logging.getLogger(__name__)
@@ -159,7 +159,6 @@ class DirectoryResource(resources.ModelResource):
         self.deadline = Deadline()
         # The many-to-many cells of the rows waiting to be written: {id(instance): {field: records}}.
         self.pending_relations = {}
-        self.wrote = False
         try:
             self.check_file(dataset)
         except FileProblem as problem:  # nothing of the file is read
@@ -376,7 +375,9 @@ class DirectoryResource(resources.ModelResource):
         self.write_relations(instances, created)
         versions = model.history.bulk_history_create(instances, batch_size=BATCH_SIZE, update=not created)
         snapshot_relations(versions, new=True)
-        self.wrote = True
+        # Bulk writes send no signal: what they changed is named here, in the import's transaction,
+        # and the data's version is stamped once, at the commit.
+        mark_data_changed(**changed_by(instances))
 
     def bulk_fields(self):
         """The columns a bulk update writes: every concrete column but the primary key."""
@@ -406,9 +407,6 @@ class DirectoryResource(resources.ModelResource):
     def after_import(self, dataset, result, **kwargs):
         self.deadline.check()
         super().after_import(dataset, result, **kwargs)
-        if self.wrote:
-            # Bulk writes send no signal: the data's version is stamped once, at the commit.
-            mark_data_changed()
 
     def problems(self, result):
         """Every reason the file or its rows were refused, in French, in line order."""

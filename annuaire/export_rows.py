@@ -1,0 +1,196 @@
+"""Each point's lines of the full exports, stored, and written again only when what they say changes
+(issue 23, docs/adr/0017).
+
+An export spent most of its time writing each point's line: the same work for every export of
+every version, though a change touches a few points. Each published point's line in the points'
+CSV, in their GeoJSON and in the data·inclusion services is stored (annuaire.models.ExportRow),
+written by the same shapes; an export reads them as one column of its own search (its filters and
+its order), as fast as a plain read of the points.
+
+A stored line is current while:
+- no change of its point, its hours, its closures, its structure or its host structure has marked
+  it (structures.signals.records_changed, in the transaction of the change: `mark_rows`);
+- its generation is the current one: a change that may touch every point (a network, a
+  vocabulary, a commune, a bulk import) raises it (`ExportGeneration`);
+- it was written by this code (`FORM`, a digest of the modules that write lines);
+- no closure it mentions has ended (`valid_until`).
+The site's address is stored as a mark (`ROOT`) replaced by the request's own.
+
+Before an export, `refresh()` writes the lines that are not current, 2,000 points per transaction.
+A change committed while a chunk was read makes the chunk's write fail (a serialisation failure on
+PostgreSQL, a busy snapshot on SQLite), and the export then finds those lines out of date in its
+own snapshot: it writes them itself (`stream`), never a stale one.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from django.db import DatabaseError
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.utils import timezone
+
+from annuaire import data_inclusion, opendata
+from annuaire.exports import snapshot
+from annuaire.models import ExportGeneration, ExportRow
+from annuaire.shapes.directory import POINT, point_feature
+from annuaire.shapes.fields import context
+from annuaire.shapes.records import AREA, point_records
+from structures.hours.osm import osm_valid_until
+from structures.models import ReceptionPoint
+
+logger = logging.getLogger(__name__)
+
+# Stands for the site's address (scheme and host) in a stored line; `.invalid` is a name no
+# address can have (RFC 2606).
+ROOT = "https://racine-du-site.invalid"
+CHUNK_SIZE = 2000
+# Lines written per statement (a statement of 2,000 lines held some 16 MB of text several times).
+WRITE_BATCH = 250
+LINES_PER_CHUNK = 500
+_HERE = Path(__file__).resolve().parent
+# The modules whose code writes a line: a change of one of them writes every line again.
+WRITERS = [
+    _HERE / "export_rows.py",
+    _HERE / "opendata.py",
+    _HERE / "data_inclusion.py",
+    *sorted((_HERE / "shapes").glob("*.py")),
+    _HERE.parent / "structures" / "hours" / "osm.py",
+    _HERE.parent / "structures" / "hours" / "formats.py",
+]
+FORM = hashlib.sha256(b"".join(path.read_bytes() for path in WRITERS)).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One kind of stored line: its column, what is written between two lines, how it is written."""
+
+    column: str
+    between: str
+    write: Any
+
+
+_csv_line = opendata.csv_line(POINT)
+LINES = (
+    Line("csv", "", _csv_line),
+    Line("feature", ",", lambda point, shape_context: opendata.encode_json(point_feature(point, shape_context))),
+    Line(
+        "services",
+        ",",
+        lambda point, shape_context: ",".join(
+            map(opendata.encode_json, data_inclusion.point_services(point, shape_context))
+        ),
+    ),
+)
+CSV, FEATURE, SERVICES = LINES
+
+
+def stored_context(today):
+    return context(absolute=ROOT.__add__, today=today)
+
+
+def current_line(generation, today):
+    """A point whose stored lines are current (false, or unknown, when it has none)."""
+    return Q(export_row__generation=generation, export_row__form=FORM) & (
+        Q(export_row__valid_until__isnull=True) | Q(export_row__valid_until__gt=today)
+    )
+
+
+def out_of_date(points, generation, today):
+    """The points of `points` whose stored lines are missing or not current. Their line is joined
+    by its key, then tested: with a subquery of the current lines (NOT IN, NOT EXISTS), PostgreSQL,
+    misled by the statistics of a table being written, compared every point with every line."""
+    return points.exclude(current_line(generation, today))
+
+
+def written_rows(points, generation, today):
+    """The rows of `points` (a queryset), written now."""
+    shape_context = stored_context(today)
+    for point in point_records(points, structure_relations=AREA):
+        yield ExportRow(
+            point_id=point.id,
+            generation=generation,
+            form=FORM,
+            valid_until=osm_valid_until(point.closures.all(), today),
+            **{line.column: line.write(point, shape_context) for line in LINES},
+        )
+
+
+def refresh(points):
+    """Write the stored lines of `points` (a queryset) that are not current: found in one query,
+    then written 2,000 points per transaction, each read and written in one snapshot."""
+    today = timezone.localdate()
+    ids = sorted(out_of_date(points, ExportGeneration.current(), today).order_by().values_list("pk", flat=True))
+    for start in range(0, len(ids), CHUNK_SIZE):
+        try:
+            with snapshot():
+                generation = ExportGeneration.current()
+                chunk = ReceptionPoint.objects.filter(pk__in=ids[start : start + CHUNK_SIZE]).order_by("pk")
+                ExportRow.objects.bulk_create(
+                    written_rows(chunk, generation, today),
+                    batch_size=WRITE_BATCH,
+                    update_conflicts=True,
+                    unique_fields=["point"],
+                    update_fields=["generation", "form", "valid_until", *(line.column for line in LINES)],
+                )
+        except DatabaseError:
+            # A change committed meanwhile: the export writes those lines itself (`stream`).
+            logger.info("Lignes d'export non enregistrées : les données ont changé pendant leur écriture.")
+            return
+
+
+def stream(points, line, root, start="", end=""):
+    """`start`, the lines of `points` (a queryset, in its order) with `line.between` between them,
+    `end`. Runs in the export's snapshot (annuaire.exports), after `refresh(points)`: a line that is
+    not current in this snapshot (a change committed meanwhile) is written here, never read."""
+    today, generation = timezone.localdate(), ExportGeneration.current()
+    rows = (
+        points.prefetch_related(None)
+        .annotate(current=ExpressionWrapper(current_line(generation, today), output_field=BooleanField()))
+        .values_list("pk", f"export_row__{line.column}", "current")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    shape_context = stored_context(today)
+    between = ""
+    if start:
+        yield start
+    while chunk := list(islice(rows, LINES_PER_CHUNK)):
+        if stale := [pk for pk, _, current in chunk if not current]:
+            written = ReceptionPoint.objects.filter(pk__in=stale)
+            fresh = {
+                point.id: line.write(point, shape_context) for point in point_records(written, structure_relations=AREA)
+            }
+            texts = [text if current else fresh[pk] for pk, text, current in chunk]
+        else:
+            texts = [text for _, text, _ in chunk]
+        yield (between + line.between.join(texts)).replace(ROOT, root)
+        between = line.between
+    if end:
+        yield end
+
+
+def site_root(request):
+    """The scheme and host of the request: what `ROOT` stands for."""
+    return request.build_absolute_uri("/").removesuffix("/")
+
+
+def mark_rows(sender, points, structures, everything, **kwargs):
+    """When records change (structures.signals.records_changed, inside the change's transaction):
+    the lines of the points they touch are marked to be written again, those of deleted points
+    deleted; a change that may touch every point raises the generation."""
+    if everything:
+        ExportGeneration.advance()
+        return
+    touched = Q(pk__in=points) | Q(structure__in=structures) | Q(host_structure__in=structures)
+    ids = set(ReceptionPoint.objects.filter(touched).values_list("pk", flat=True))
+    if deleted := set(points) - ids:
+        ExportRow.objects.filter(point__in=deleted).delete()
+    ExportRow.objects.bulk_create(
+        [ExportRow(point_id=pk, generation=0) for pk in sorted(ids)],
+        update_conflicts=True,
+        unique_fields=["point"],
+        update_fields=["generation"],
+    )
