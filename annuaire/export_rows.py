@@ -184,6 +184,8 @@ def mark_rows(sender, points, structures, everything, **kwargs):
     if everything:
         ExportGeneration.advance()
         return
+    if not (points or structures):
+        return
     touched = Q(pk__in=points) | Q(structure__in=structures) | Q(host_structure__in=structures)
     ids = set(ReceptionPoint.objects.filter(touched).values_list("pk", flat=True))
     if deleted := set(points) - ids:

@@ -65,16 +65,16 @@ def clear_data_cache():
     delete_everywhere(DATA_CACHE_KEYS)
 
 
-def mark_data_changed(points=(), structures=()):
+def mark_data_changed(points=None, structures=None):
     """Stamp the data version and clear the caches once the current transaction commits (at once
     outside a transaction). Calls within one transaction end in a single write. `points` and
-    `structures` name the records changed when the caller knows them; a call that names none may
-    have changed anything."""
+    `structures` name the records changed (ids) when the caller knows them; a call that gives
+    neither may have changed anything."""
     records_changed.send(
         sender=models.DataVersion,
-        points=set(points),
-        structures=set(structures),
-        everything=not (points or structures),
+        points=set(points or ()),
+        structures=set(structures or ()),
+        everything=points is None and structures is None,
     )
     _pending.changed = True
     transaction.on_commit(_record_change)
@@ -113,21 +113,26 @@ def current_data_version():
 
 def _changed(record):
     """What a saved or deleted record changes: a point (its own row, or its hours or closures), a
-    structure, or anything (a network, a vocabulary, a commune…)."""
+    structure, a network's structures, or anything (a vocabulary, a commune…)."""
     if isinstance(record, models.ReceptionPoint):
         return {"points": [record.pk]}
     if isinstance(record, models.OpeningHours | models.Closure):
         return {"points": [record.point_id]}
     if isinstance(record, models.Structure):
         return {"structures": [record.pk]}
+    if isinstance(record, models.Network):
+        return {"structures": list(record.structures.values_list("pk", flat=True))}
     return {}
 
 
-def changed_by(records):
+def changed_by(records, created=False):
     """What writing `records` in bulk changes (bulk paths send no signal): their points and
-    structures, or anything when one of them is of another kind."""
+    structures, or anything when one of them is of another kind. A new point, or a new structure
+    (no point yet), changes nothing derived from existing records."""
     changed = {"points": set(), "structures": set()}
     for record in records:
+        if created and isinstance(record, models.ReceptionPoint | models.Structure):
+            continue
         named = _changed(record)
         if not named:
             return {}

@@ -377,7 +377,7 @@ class DirectoryResource(resources.ModelResource):
         snapshot_relations(versions, new=True)
         # Bulk writes send no signal: what they changed is named here, in the import's transaction,
         # and the data's version is stamped once, at the commit.
-        mark_data_changed(**changed_by(instances))
+        mark_data_changed(**changed_by(instances, created))
 
     def bulk_fields(self):
         """The columns a bulk update writes: every concrete column but the primary key."""

@@ -673,7 +673,9 @@ def apply_plan(plan, accepted=frozenset(), user=None, today=None):
         point._change_reason = reason
         point.save()
         report.vanished += 1
-    mark_data_changed()
+    # The points changed were saved one by one (their signals named them); what was created in
+    # bulk changes no existing record: the data's version is stamped, nothing else is named.
+    mark_data_changed(points=())
     return report
 
 

@@ -61,7 +61,7 @@ def points():
     )
     OpeningHoursFactory(point=permanence, weekday=4, opens=time(13, 30), closes=time(16))
     for n in range(4):
-        ReceptionPointFactory(name=f"Lieu {n}", commune_insee="42218")
+        ReceptionPointFactory(name=f"Lieu {n}", commune_insee="42218", structure__network_slug="cio")
     return ReceptionPoint.objects.published().filter(commune__department_id="42").order_by("pk")
 
 
@@ -236,7 +236,13 @@ def test_a_change_marks_only_the_lines_of_what_it_touched(client, points):
     marked = set(ExportRow.objects.filter(generation=0).values_list("point_id", flat=True))
     assert marked == set(points.filter(structure=main.structure).values_list("pk", flat=True))
     assert len(marked) == 2
-    Network.objects.filter(pk=main.structure.network_id).first().save()
+    ExportRow.objects.update(generation=generation)
+    Network.objects.get(pk=main.structure.network_id).save()
+    marked = set(ExportRow.objects.filter(generation=0).values_list("point_id", flat=True))
+    assert marked == set(points.filter(structure__network=main.structure.network).values_list("pk", flat=True))
+    assert marked < set(points.values_list("pk", flat=True))
+    assert ExportGeneration.current() == generation
+    Public.objects.get(slug="cadres").save()
     assert ExportGeneration.current() == generation + 1
 
 
@@ -258,9 +264,10 @@ def test_an_import_marks_the_lines_of_the_records_it_wrote_only(client, points):
     generation = ExportGeneration.current()
     main = points.get(name="Mission Locale — siège")
     other = points.get(name="Lieu 0")
-    headers = ["identifiant", "structure", "nom", "code_postal", "commune_insee"]
-    row = [other.slug, other.structure.slug, "Lieu renommé par un fichier", other.postal_code, other.commune_id]
-    assert run_import(ReceptionPointResource, csv_file(headers, [row]), dry_run=False).problems == []
+    headers = ["identifiant", "structure", "nom", "code_postal", "commune_insee", "publie"]
+    row = [other.slug, other.structure.slug, "Lieu renommé par un fichier", other.postal_code, other.commune_id, "oui"]
+    new = ["lieu-cree-par-fichier", other.structure.slug, "Lieu créé par un fichier", "42000", "42218", "oui"]
+    assert run_import(ReceptionPointResource, csv_file(headers, [row, new]), dry_run=False).problems == []
     structures = csv_file(["identifiant", "nom", "reseau"], [[main.structure.slug, "Cité des métiers", "mission-locale"]])  # fmt: skip
     assert run_import(StructureResource, structures, dry_run=False).problems == []
     assert ExportGeneration.current() == generation
@@ -268,5 +275,6 @@ def test_an_import_marks_the_lines_of_the_records_it_wrote_only(client, points):
     assert marked == {other.pk, *points.filter(structure=main.structure).values_list("pk", flat=True)}
     csv = read(client, CSV)
     assert "Lieu renommé par un fichier" in csv
+    assert "Lieu créé par un fichier" in csv
     assert "Cité des métiers" in csv
     assert csv == written_now(points)[0]
