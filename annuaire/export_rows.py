@@ -66,24 +66,29 @@ FORM = hashlib.sha256(b"".join(path.read_bytes() for path in WRITERS)).hexdigest
 
 @dataclass(frozen=True)
 class Line:
-    """One kind of stored line: its column, what is written between two lines, how it is written."""
+    """One kind of stored line: its column, what is written between two lines, and `writer()`, which
+    makes a function that writes a point's line (one per export: a CSV writer keeps a buffer)."""
 
     column: str
     between: str
-    write: Any
+    writer: Any
 
 
-_csv_line = opendata.csv_line(POINT)
+def _feature_writer():
+    return lambda point, shape_context: opendata.encode_json(point_feature(point, shape_context))
+
+
+def _services_writer():
+    def write(point, shape_context):
+        return ",".join(map(opendata.encode_json, data_inclusion.point_services(point, shape_context)))
+
+    return write
+
+
 LINES = (
-    Line("csv", "", _csv_line),
-    Line("feature", ",", lambda point, shape_context: opendata.encode_json(point_feature(point, shape_context))),
-    Line(
-        "services",
-        ",",
-        lambda point, shape_context: ",".join(
-            map(opendata.encode_json, data_inclusion.point_services(point, shape_context))
-        ),
-    ),
+    Line("csv", "", lambda: opendata.csv_line(POINT)),
+    Line("feature", ",", _feature_writer),
+    Line("services", ",", _services_writer),
 )
 CSV, FEATURE, SERVICES = LINES
 
@@ -109,13 +114,14 @@ def out_of_date(points, generation, today):
 def written_rows(points, generation, today):
     """The rows of `points` (a queryset), written now."""
     shape_context = stored_context(today)
+    writers = {line.column: line.writer() for line in LINES}
     for point in point_records(points, structure_relations=AREA):
         yield ExportRow(
             point_id=point.id,
             generation=generation,
             form=FORM,
             valid_until=osm_valid_until(point.closures.all(), today),
-            **{line.column: line.write(point, shape_context) for line in LINES},
+            **{column: write(point, shape_context) for column, write in writers.items()},
         )
 
 
@@ -153,7 +159,7 @@ def stream(points, line, root, start="", end=""):
         .values_list("pk", f"export_row__{line.column}", "current")
         .iterator(chunk_size=CHUNK_SIZE)
     )
-    shape_context = stored_context(today)
+    shape_context, write = stored_context(today), line.writer()
     between = ""
     if start:
         yield start
@@ -161,7 +167,7 @@ def stream(points, line, root, start="", end=""):
         if stale := [pk for pk, _, current in chunk if not current]:
             written = ReceptionPoint.objects.filter(pk__in=stale)
             fresh = {
-                point.id: line.write(point, shape_context) for point in point_records(written, structure_relations=AREA)
+                point.id: write(point, shape_context) for point in point_records(written, structure_relations=AREA)
             }
             texts = [text if current else fresh[pk] for pk, text, current in chunk]
         else:
