@@ -383,9 +383,15 @@
         }
         properties.id = feature.id;
         networks[properties.network_id] = properties.network;
-        if (pinOf[feature.id]) {
-          pinOf[feature.id].properties = properties; // a numbered pin already shows it
-          pinOf[feature.id].marker.setPopupContent(pointPopup(properties, pinOf[feature.id].rank));
+        var pin = pinOf[feature.id];
+        if (pin) {
+          pin.properties = properties; // a numbered pin already shows it
+          var update = function () {
+            pin.marker.setPopupContent(pointPopup(properties, pin.rank));
+          };
+          // An open popup keeps its links under the finger: its content changes once it is closed.
+          if (pin.marker.isPopupOpen()) pin.marker.once("popupclose", update);
+          else update();
           return;
         }
         var latlng = [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
