@@ -6,8 +6,10 @@ factories of tests/structures/factories.py.
 """
 
 import os
+import re
 import shutil
 import socket
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
@@ -56,6 +58,27 @@ def flush_all_but_reference_tables(style, connection, reset_sequences=True, allo
 flush_command.sql_flush = flush_all_but_reference_tables
 
 
+REFERENCE_TABLES = {model._meta.db_table for model in REFERENCE_MODELS}
+# The table a statement writes to, as Django's backends write it (quoted names).
+WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"(\w+)"', re.IGNORECASE)
+TRANSACTIONAL_FIXTURES = {
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+_loading_reference_rows = []
+
+
+@contextmanager
+def loading_reference_rows():
+    _loading_reference_rows.append(True)
+    try:
+        yield
+    finally:
+        _loading_reference_rows.pop()
+
+
 def keep_reference_rows():
     for model in REFERENCE_MODELS:
         _reference_rows[model] = list(model.objects.values())
@@ -63,12 +86,13 @@ def keep_reference_rows():
 
 def restore_reference_rows():
     if not _reference_rows:  # a worker whose session started without them
-        load_all_reference_data()
+        with loading_reference_rows():
+            load_all_reference_data()
         keep_reference_rows()
         return
     connection = connections[DEFAULT_DB_ALIAS]
     # Departments and communes name each other: the database checks those keys at commit.
-    with transaction.atomic():
+    with loading_reference_rows(), transaction.atomic():
         for model, rows in _reference_rows.items():
             model.objects.bulk_create([model(**row) for row in rows], batch_size=1000)
         with connection.cursor() as cursor:
@@ -78,9 +102,41 @@ def restore_reference_rows():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), loading_reference_rows():
         load_all_reference_data()
         keep_reference_rows()
+
+
+def is_transactional(request):
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or bool(TRANSACTIONAL_FIXTURES & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def reference_tables_left_as_loaded(request):
+    """A transactional test commits what it writes, and the tables emptied after it leave the
+    reference tables out: a network renamed or a public added there would be seen by every later
+    test of the worker (and only in the order that worker ran them). Such a test fails, naming the
+    table: a change of reference data is tested in a rolled-back test."""
+    if not is_transactional(request):
+        yield
+        return
+    written = set()
+
+    def record(execute, sql, params, many, context):
+        match = WRITE.match(sql)
+        if match and match.group(1) in REFERENCE_TABLES and not _loading_reference_rows:
+            written.add(match.group(1))
+        return execute(sql, params, many, context)
+
+    with connections[DEFAULT_DB_ALIAS].execute_wrapper(record):
+        yield
+    if written:
+        pytest.fail(
+            f"Ce test transactionnel a modifié des tables de référence ({', '.join(sorted(written))}) : "
+            "les tests suivants les verraient modifiées. Testez ce changement dans un test annulé "
+            "(sans transaction=True ni reference_data)."
+        )
 
 
 @pytest.fixture(autouse=True)

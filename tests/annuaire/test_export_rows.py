@@ -25,7 +25,7 @@ from structures.signals import mark_data_changed
 from tests.structures.factories import ClosureFactory, OpeningHoursFactory, ReceptionPointFactory, StructureFactory
 from tests.structures.test_import_export import csv_file, run_import
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
+pytestmark = pytest.mark.django_db
 
 # Filtered answers: streamed, never served from a stored file (annuaire/exports.py).
 CSV = reverse("annuaire:api-points-csv") + "?departement=42"
