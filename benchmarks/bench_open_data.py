@@ -20,6 +20,10 @@ point, its own columns and those of its structure, network, commune and host joi
 point, in primary-key order; on SQLite a `.values_list()` stream written by Python's csv module,
 on PostgreSQL the database's own `COPY (SELECT …) TO STDOUT WITH CSV`. Each export's writing
 time is given as a ratio of that one (issue 23: CSV and GeoJSON within 1.5×, data·inclusion 2×).
+The same rows are also read as JSON (« lecture simple en JSON »: PostgreSQL's own `row_to_json`
+through `COPY`, on SQLite `json.dumps` of each row): the JSON exports' ratio to it is given too.
+After every line was written again, on PostgreSQL the lines' table is vacuumed, as autovacuum
+does on a production server (this machine's PostgreSQL runs without it).
 """
 
 import argparse
@@ -38,6 +42,8 @@ EXPORTS = {
     "data·inclusion : services": "/api/v1/data-inclusion/services.json",
     "Liste des lieux, 100 par page (page 1)": "/api/v1/lieux?par_page=100",
 }
+
+JSON_EXPORTS = {"GeoJSON de tous les lieux", "data·inclusion : services"}
 
 TIMING_SCRIPT = """
 import csv, json, resource, statistics, sys, time
@@ -73,8 +79,30 @@ def plain():
         for row in rows.iterator(chunk_size=2000):
             size += len(writer.writerow(row))
     return (time.perf_counter() - started) * 1000, size
+def plain_json():
+    rows = ReceptionPoint.objects.published().order_by("pk").values_list(*POINT_COLUMNS, *JOINED)
+    started, size = time.perf_counter(), 0
+    if connection.vendor == "postgresql":
+        sql, params = rows.query.sql_with_params()
+        statement = f"COPY (SELECT row_to_json(point) FROM ({sql}) point) TO STDOUT"
+        with connection.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
+            for data in copy:
+                size += len(data)
+    else:
+        names = [*POINT_COLUMNS, *JOINED]
+        for row in rows.iterator(chunk_size=2000):
+            size += len(json.dumps(dict(zip(names, row)), default=str))
+    return (time.perf_counter() - started) * 1000, size
+# After every line was written again: what autovacuum does on a production server (the rows
+# written again leave as many dead ones; the index of lines' states is read alone once vacuumed).
+def vacuum():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE annuaire_exportrow")
 plains = [plain() for _ in range(max(repeat, 3))]
 out["plain"] = {"ms": statistics.median(time for time, _ in plains), "bytes": plains[0][1]}
+plains = [plain_json() for _ in range(max(repeat, 3))]
+out["plain_json"] = {"ms": statistics.median(time for time, _ in plains), "bytes": plains[0][1]}
 def fetch(url):
     started = time.perf_counter()
     response = client.get(url)
@@ -90,6 +118,7 @@ for label, url in urls.items():
     mark_data_changed()  # once: at scale 100 every line written again takes about a minute
     elapsed, size = fetch(url)
     rewrites.append(elapsed)
+    vacuum()
     for _ in range(repeat):
         change_one_point()
         elapsed, size = fetch(url)
@@ -118,10 +147,16 @@ def measure(scale, database_url, repeat):
 
 
 def times(result, label, full):
-    """After a change of one point, then after a change of anything (every line written again)."""
+    """After a change of one point, then after a change of anything (every line written again); as
+    ratios of the plain read, and for the JSON exports of the plain read in JSON too."""
     figures = []
     for key in ("write_ms", "rewrite_ms"):
-        ratio = f" (× {result[label][key] / result['plain']['ms']:.1f})" if full else ""
+        ratio = ""
+        if full:
+            ratio = f" (× {result[label][key] / result['plain']['ms']:.1f}"
+            if label in JSON_EXPORTS:
+                ratio += f", × {result[label][key] / result['plain_json']['ms']:.1f} JSON"
+            ratio += ")"
         figures.append(f"{result[label][key] / 1000:.2f} s{ratio}")
     return " / ".join(figures)
 
@@ -142,6 +177,11 @@ def main():
         for scale in options.scales
     )
     print(f"{'Lecture simple des mêmes lieux':<42} {plain}".replace(".", ","))
+    plain = "   ".join(
+        f"échelle {scale} : {results[scale]['plain_json']['ms'] / 1000:.2f} s, {results[scale]['plain_json']['bytes'] / 1_000_000:.1f} Mo"
+        for scale in options.scales
+    )
+    print(f"{'Lecture simple en JSON':<42} {plain}".replace(".", ","))
     for label in EXPORTS:
         figures = "   ".join(
             f"échelle {scale} : " + times(results[scale], label, "?" not in EXPORTS[label]) + " puis "

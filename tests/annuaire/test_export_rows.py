@@ -57,7 +57,7 @@ def points():
         commune_insee="42095",
         publics=["femmes-familles"],
         levels=[2],
-        appointment_details="Sur « rendez-vous », le mardi ; puis\nle jeudi",
+        appointment_details="Sur « rendez-vous », le mardi ; puis\nle jeudi\t(salle B\\2, \\N)",
     )
     OpeningHoursFactory(point=permanence, weekday=4, opens=time(13, 30), closes=time(16))
     for n in range(4):
