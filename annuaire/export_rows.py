@@ -164,12 +164,17 @@ def stream(points, line, root, start="", end=""):
     read = _copied_lines if connection.vendor == "postgresql" else _read_lines
     fresh = _fresh_lines(line, stored_context(today))
     marks = (ROOT.encode(), root.encode())
-    between = b""
     if start:
         yield start.encode()
+    # Each chunk's lines are each followed by `line.between`: but the last line, held back until
+    # the end is known.
+    last = None
     for lines in read(rows, line, fresh):
-        yield between + lines.replace(*marks)
-        between = line.between.encode()
+        if last is not None:
+            yield last
+        last = lines.replace(*marks)
+    if last is not None:
+        yield last.removesuffix(line.between.encode())
     if end:
         yield end.encode()
 
@@ -187,13 +192,13 @@ def _fresh_lines(line, shape_context):
 
 def _read_lines(rows, line, fresh):
     """The lines of `rows` (annotated with their stored `text` if current, else their `stale` id),
-    LINES_PER_CHUNK at a time, joined."""
+    LINES_PER_CHUNK at a time, each followed by `line.between`."""
     rows = rows.values_list("text", "stale").iterator(chunk_size=CHUNK_SIZE)
     while chunk := list(islice(rows, LINES_PER_CHUNK)):
         if stale := [pk for text, pk in chunk if text is None]:
             written = fresh(stale)
             chunk = [(written[pk] if text is None else text, pk) for text, pk in chunk]
-        yield line.between.join(text for text, _ in chunk).encode()
+        yield "".join(text + line.between for text, _ in chunk).encode()
 
 
 # PostgreSQL's COPY in text format: each row ends with a newline, NULL is \N, and a backslash, a
@@ -205,18 +210,22 @@ STALE_ROW = b"\\N\n"  # no current line
 
 def _copied_text(rows, between):
     """COPY's `rows` (text format, one column) as the lines they hold, each followed by `between`."""
-    if b"\\\\" in rows:  # an escaped backslash: the other escapes are read between those
-        return b"\\".join(_copied_text(part, between) for part in rows.split(b"\\\\"))
-    # Every CSV line ends with an escaped CR LF, then the row's end: both in one pass when every row
+    # An escaped backslash first set apart (PostgreSQL's text never holds a NUL): every backslash
+    # left then begins an escape.
+    if backslashes := b"\\\\" in rows:
+        rows = rows.replace(b"\\\\", b"\0")
+    # Lines of the CSV end with an escaped CR LF, then the row's end: both in one pass when every row
     # ends so (each one then shorter by the same length), else each row's end.
-    ends, joined = rows.count(b"\n"), rows.replace(b"\\r\\n\n", b"\r\n" + between)
-    if len(rows) - len(joined) != ends * (3 - len(between)):
-        joined = rows.replace(b"\n", between)
-    rows = joined
+    joined = None
+    if rows.endswith(b"\\r\\n\n"):
+        ends, joined = rows.count(b"\n"), rows.replace(b"\\r\\n\n", b"\r\n" + between)
+        if len(rows) - len(joined) != ends * (3 - len(between)):
+            joined = None
+    rows = rows.replace(b"\n", between) if joined is None else joined
     if b"\\" in rows:
         for escape, char in COPY_ESCAPES:
             rows = rows.replace(escape, char)
-    return rows
+    return rows.replace(b"\0", b"\\") if backslashes else rows
 
 
 def _copied_lines(rows, line, fresh):
@@ -246,7 +255,7 @@ def _copied_lines(rows, line, fresh):
                         pass
                 elif data:
                     done += data.count(b"\n")
-                    yield _copied_text(data, between).removesuffix(between)
+                    yield _copied_text(data, between)
     if stale:
         yield from _read_lines(rows[done:], line, fresh)
 
