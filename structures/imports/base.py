@@ -29,6 +29,10 @@ logger = logging.getLogger(__name__)
 
 # Rows written per statement (and versions per statement) once every row of the file is checked.
 BATCH_SIZE = 500
+# Rows a dry run shows before and after (the first ones it would create or change): every row is
+# checked and counted, but a table of thousands of rows is read by nobody and costs as much to
+# compute as the check itself.
+PREVIEW_ROWS = 100
 
 
 def column(attribute, name, widget=None, meaning="", example="", **kwargs):
@@ -112,9 +116,9 @@ class DirectoryResource(resources.ModelResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         super().after_init_instance(instance, new, row, **kwargs)
-        # The preview of a dry run (the import page's table) shows each row before and after.
+        # The preview of a dry run (the import page's table) shows its first rows before and after.
         self.row_diff = None
-        if kwargs.get("dry_run"):
+        if kwargs.get("dry_run") and self.previewed < PREVIEW_ROWS:
             self.row_diff = PreviewDiff([""] * len(self.get_import_fields()) if new else self.exported(instance), new)
         # What skip_row compares the row with (import-export would deep-copy the whole record).
         self.values_before = (
@@ -156,6 +160,7 @@ class DirectoryResource(resources.ModelResource):
         self.ignored_columns = []
         self.row_problems = {}
         self.skipped_lines = 0
+        self.previewed = 0
         self.deadline = Deadline()
         # The many-to-many cells of the rows waiting to be written: {id(instance): {field: records}}.
         self.pending_relations = {}
@@ -169,6 +174,7 @@ class DirectoryResource(resources.ModelResource):
             result = super().import_data(dataset, **kwargs)
         result.ignored_columns = self.ignored_columns
         result.problems = self.problems(result)
+        result.preview_rows = [row for row in result.valid_rows() if row.diff is not None]
         return result
 
     def check_file(self, dataset):
@@ -337,6 +343,7 @@ class DirectoryResource(resources.ModelResource):
             RowResult.IMPORT_TYPE_UPDATE,
         ):
             row_result.diff = self.row_diff.as_html()
+            self.previewed += 1
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         self.write_batch(self.create_instances, True, dry_run, raise_errors, result)

@@ -264,3 +264,37 @@ def test_the_dry_run_preview_shows_each_row_before_and_after(editor_client):
     assert "jeunes-16-25" in created
     assert not ReceptionPoint.objects.filter(slug="lieu-nouveau").exists()
     assert "Si tout est juste, cliquez sur « Confirmer l'importation »." in response.content.decode()
+
+
+def test_a_long_file_is_checked_whole_and_its_first_changes_are_shown(editor_client):
+    structure = StructureFactory()
+    unchanged = ReceptionPointFactory(structure=structure, name="Lieu déjà juste")
+    rows = [[unchanged.slug, structure.slug, unchanged.name, unchanged.postal_code, unchanged.commune_id, ""]]
+    rows += [[f"lieu-{n}", structure.slug, f"Lieu n° {n}", "38200", "38544", ""] for n in range(1, 131)]
+    # A refused row after the shown ones still refuses the file.
+    refused = [*rows, ["lieu-refuse", structure.slug, "Lieu refusé", "38200", "38544", "12"]]
+    response = upload(editor_client, SimpleUploadedFile("lieux.csv", csv_bytes(refused), content_type="text/csv"))
+    assert [(problem.line, problem.column) for problem in response.context["result"].problems] == [(133, "telephone")]
+    assert "1 problème\n  sur 132 lignes" in response.content.decode()
+
+    response = upload(editor_client, SimpleUploadedFile("lieux.csv", csv_bytes(rows), content_type="text/csv"))
+    page = response.content.decode()
+    assert "131 lignes lues, aucune refusée :\n  130 créations," in page
+    assert "Voici les 100 premières lignes à créer ou à modifier, sur 130 :" in page
+    # The table: a header row, then the first hundred rows to create, in the file's order.
+    start = page.index('<table class="import-preview">')
+    table = page[start : page.index("</table>", start)]
+    assert table.count("<tr") == 101
+    assert table.count("Création") == 100
+    assert "Lieu n° 100<" in table
+    assert "Lieu n° 101<" not in table
+    assert "Lieu déjà juste" not in table
+    assert not ReceptionPoint.objects.filter(name__startswith="Lieu n°").exists()
+
+
+def test_a_file_that_changes_nothing_says_so_instead_of_a_table(editor_client):
+    point = ReceptionPointFactory(name="Lieu déjà juste")
+    data = csv_bytes([[point.slug, point.structure.slug, point.name, point.postal_code, point.commune_id, ""]])
+    page = upload(editor_client, SimpleUploadedFile("lieux.csv", data, content_type="text/csv")).content.decode()
+    assert "Aucune ligne à créer ou à modifier : le fichier correspond déjà aux données enregistrées." in page
+    assert "import-preview" not in page
