@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from structures.enums import Recurrence, Weekday
 from structures.hours.formats import clock_span
 from structures.models.base import import_export_permissions
+from structures.models.inserts import InsertingModel, InsertingQuerySet
 
 
 class OpeningHours(models.Model):
@@ -26,7 +27,8 @@ class OpeningHours(models.Model):
     note = models.CharField(
         "précision", max_length=150, blank=True, help_text="Par exemple « sur rendez-vous uniquement »."
     )
-    history = HistoricalRecords()
+    objects = InsertingQuerySet.as_manager()
+    history = HistoricalRecords(bases=[InsertingModel])
 
     class Meta:
         verbose_name = "créneau d'ouverture"

@@ -27,6 +27,7 @@ from structures.geo import (
 from structures.hours.sql import open_at_condition
 from structures.models.base import Provenance, TimeStampedModel, import_export_permissions, stale_q
 from structures.models.hours import Closure, OpeningHours
+from structures.models.inserts import InsertingModel
 from structures.models.structure import DirectoryQuerySet, Structure, effective
 from structures.models.territory import Commune
 from structures.models.vocabularies import Public, ServiceLevel
@@ -302,6 +303,7 @@ class ReceptionPoint(Provenance, TimeStampedModel):
 
     objects = ReceptionPointQuerySet.as_manager()
     history = HistoricalRecords(
+        bases=[InsertingModel],
         excluded_fields=["search_text", "unit_x", "unit_y", "unit_z", "lat_band", "source_values"],
         m2m_fields=[publics, levels],
     )

@@ -17,6 +17,7 @@ from structures.enums import (
     Territory,
 )
 from structures.models.base import Provenance, TimeStampedModel, import_export_permissions, stale_limit, stale_q
+from structures.models.inserts import InsertingModel, InsertingQuerySet
 from structures.models.territory import Commune, Department, Epci
 from structures.models.vocabularies import Network, Public, ServiceLevel
 from structures.reference import DEPARTMENT_OF
@@ -45,8 +46,9 @@ def every_word(field, words):
     return condition
 
 
-class DirectoryQuerySet(models.QuerySet):
-    """What structures and reception points are both asked: their words, their provenance."""
+class DirectoryQuerySet(InsertingQuerySet):
+    """What structures and reception points are both asked: their words, their provenance (and
+    their bulk inserts: InsertingQuerySet)."""
 
     def matching(self, words):
         """Records whose normalised name (and commune, for a point) holds every one of `words`."""
@@ -201,6 +203,7 @@ class Structure(Provenance, TimeStampedModel):
     # Who changed what and when, with the previous values (restorable from the admin).
     # Its publics, levels and area of competence are kept with each version (structures.history).
     history = HistoricalRecords(
+        bases=[InsertingModel],
         excluded_fields=["search_text"],
         m2m_fields=[
             levels,
