@@ -118,3 +118,10 @@ def test_export_from_the_admin_gives_the_documented_columns(client):
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert [row["nom"] for row in rows] == ["Lieu exporté"]
     assert list(rows[0])[:3] == ["identifiant", "structure", "nom"]
+
+
+def test_the_import_page_lists_its_columns_once_with_their_meaning(client):
+    client.force_login(member_of(EDITORS, "editrice"))
+    page = client.get(reverse("admin:structures_receptionpoint_import")).content.decode()
+    assert "importateur" not in page
+    assert "Les colonnes du fichier (" in page
