@@ -66,32 +66,22 @@ JOINED = [
 class Echo:
     def write(self, value):
         return value
-def plain():
+# The same points read simply, as CSV or as JSON: by the database's COPY on PostgreSQL, a
+# `.values()` stream on SQLite. (milliseconds, bytes)
+def plain(as_json):
     rows = ReceptionPoint.objects.published().order_by("pk").values_list(*POINT_COLUMNS, *JOINED)
     started, size = time.perf_counter(), 0
     if connection.vendor == "postgresql":
         sql, params = rows.query.sql_with_params()
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH CSV", params) as copy:
-            for data in copy:
-                size += len(data)
-    else:
-        writer = csv.writer(Echo())
-        for row in rows.iterator(chunk_size=2000):
-            size += len(writer.writerow(row))
-    return (time.perf_counter() - started) * 1000, size
-def plain_json():
-    rows = ReceptionPoint.objects.published().order_by("pk").values_list(*POINT_COLUMNS, *JOINED)
-    started, size = time.perf_counter(), 0
-    if connection.vendor == "postgresql":
-        sql, params = rows.query.sql_with_params()
-        statement = f"COPY (SELECT row_to_json(point) FROM ({sql}) point) TO STDOUT"
+        statement = f"COPY (SELECT row_to_json(point) FROM ({sql}) point) TO STDOUT" if as_json else f"COPY ({sql}) TO STDOUT WITH CSV"
         with connection.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
             for data in copy:
                 size += len(data)
     else:
         names = [*POINT_COLUMNS, *JOINED]
+        write = (lambda row: json.dumps(dict(zip(names, row)), default=str)) if as_json else csv.writer(Echo()).writerow
         for row in rows.iterator(chunk_size=2000):
-            size += len(json.dumps(dict(zip(names, row)), default=str))
+            size += len(write(row))
     return (time.perf_counter() - started) * 1000, size
 # After every line was written again: what autovacuum does on a production server (the rows
 # written again leave as many dead ones; the index of lines' states is read alone once vacuumed).
@@ -99,10 +89,9 @@ def vacuum():
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE annuaire_exportrow")
-plains = [plain() for _ in range(max(repeat, 3))]
-out["plain"] = {"ms": statistics.median(time for time, _ in plains), "bytes": plains[0][1]}
-plains = [plain_json() for _ in range(max(repeat, 3))]
-out["plain_json"] = {"ms": statistics.median(time for time, _ in plains), "bytes": plains[0][1]}
+for key, as_json in (("plain", False), ("plain_json", True)):
+    plains = [plain(as_json) for _ in range(max(repeat, 3))]
+    out[key] = {"ms": statistics.median(time for time, _ in plains), "bytes": plains[0][1]}
 def fetch(url):
     started = time.perf_counter()
     response = client.get(url)
@@ -172,16 +161,12 @@ def main():
         for scale in options.scales
     }
     print(f"Exports complets sur {options.database} : médiane du temps serveur (écriture, puis fichier) et taille")
-    plain = "   ".join(
-        f"échelle {scale} : {results[scale]['plain']['ms'] / 1000:.2f} s, {results[scale]['plain']['bytes'] / 1_000_000:.1f} Mo"
-        for scale in options.scales
-    )
-    print(f"{'Lecture simple des mêmes lieux':<42} {plain}".replace(".", ","))
-    plain = "   ".join(
-        f"échelle {scale} : {results[scale]['plain_json']['ms'] / 1000:.2f} s, {results[scale]['plain_json']['bytes'] / 1_000_000:.1f} Mo"
-        for scale in options.scales
-    )
-    print(f"{'Lecture simple en JSON':<42} {plain}".replace(".", ","))
+    for key, label in (("plain", "Lecture simple des mêmes lieux"), ("plain_json", "Lecture simple en JSON")):
+        plain = "   ".join(
+            f"échelle {scale} : {results[scale][key]['ms'] / 1000:.2f} s, {results[scale][key]['bytes'] / 1_000_000:.1f} Mo"
+            for scale in options.scales
+        )
+        print(f"{label:<42} {plain}".replace(".", ","))
     for label in EXPORTS:
         figures = "   ".join(
             f"échelle {scale} : " + times(results[scale], label, "?" not in EXPORTS[label]) + " puis "
