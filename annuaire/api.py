@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from annuaire import data_inclusion, export_rows
 from annuaire.caching import data_version
 from annuaire.competence import competent_places
-from annuaire.exports import stored_export
+from annuaire.exports import parts_of, stored_export
 from annuaire.filters import StructureFilterSet
 from annuaire.mapping import MapForm, counted_grid, map_features, rounded
 from annuaire.openapi import openapi_document
@@ -143,7 +143,7 @@ def stored_lines(request, points, line, start="", end=""):
     """The stored lines of `points` (written first where they are not current), for a response
     streamed in one snapshot (annuaire.exports)."""
     export_rows.refresh(points)
-    return export_rows.stream(points, line, export_rows.site_root(request), start, end)
+    return export_rows.stream(points, line, export_rows.site_root(request), start, end, parts_of(request))
 
 
 def export_order(outcome, rows):

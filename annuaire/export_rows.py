@@ -24,18 +24,19 @@ own snapshot: it writes them itself (`stream`), never a stale one.
 
 import hashlib
 import logging
+import secrets
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, groupby, islice, repeat
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connection
-from django.db.models import BigIntegerField, Case, F, Q, TextField, When
+from django.db.models import BigIntegerField, Case, F, Q, TextField, Value, When
 from django.utils import timezone
 from psycopg import ClientCursor
 
-from annuaire import data_inclusion, opendata
+from annuaire import data_inclusion, export_parts, opendata
 from annuaire.exports import snapshot
 from annuaire.models import ExportGeneration, ExportRow
 from annuaire.shapes.directory import POINT, point_feature
@@ -114,15 +115,17 @@ def out_of_date(points, generation, today):
 
 
 def written_rows(points, generation, today):
-    """The rows of `points` (a queryset), written now."""
+    """The rows of `points` (a queryset), written now, with a new revision."""
     shape_context = stored_context(today)
     writers = {line.column: line.writer() for line in LINES}
+    revision = secrets.randbits(62) + 1
     for point in point_records(points, structure_relations=AREA):
         yield ExportRow(
             point_id=point.id,
             generation=generation,
             form=FORM,
             valid_until=osm_valid_until(point.closures.all(), today),
+            revision=revision,
             **{column: write(point, shape_context) for column, write in writers.items()},
         )
 
@@ -142,7 +145,7 @@ def refresh(points):
                     batch_size=WRITE_BATCH,
                     update_conflicts=True,
                     unique_fields=["point"],
-                    update_fields=["generation", "form", "valid_until", *(line.column for line in LINES)],
+                    update_fields=["generation", "form", "valid_until", "revision", *(line.column for line in LINES)],
                 )
         except DatabaseError:
             # A change committed meanwhile: the export writes those lines itself (`stream`).
@@ -150,26 +153,36 @@ def refresh(points):
             return
 
 
-def stream(points, line, root, start="", end=""):
+def stream(points, line, root, start="", end="", parts=None):
     """`start`, the lines of `points` (a queryset, in its order) with `line.between` between them,
     `end`, as bytes. Runs in the export's snapshot (annuaire.exports), after `refresh(points)`: a
     line that is not current in this snapshot (a change committed meanwhile) is written here, never
-    read."""
+    read. A full export (`parts`: where its parts are kept, annuaire.export_parts) takes what has
+    not changed since the last one from there."""
     today, generation = timezone.localdate(), ExportGeneration.current()
     current = current_line(generation, today)
     rows = points.prefetch_related(None).annotate(
         text=Case(When(current, then=F(f"export_row__{line.column}")), output_field=TextField()),
         stale=Case(When(current, then=None), default=F("pk"), output_field=BigIntegerField()),
+        line_revision=Case(
+            When(current, then=F("export_row__revision")),
+            default=Value(export_parts.NOT_CURRENT),
+            output_field=BigIntegerField(),
+        ),
     )
     read = _copied_lines if connection.vendor == "postgresql" else _read_lines
     fresh = _fresh_lines(line, stored_context(today))
+    if parts is not None and points.query.order_by == ("pk",):
+        chunks = _kept_or_read(rows, line, fresh, read, parts)
+    else:
+        chunks = read(rows, line, fresh)
     marks = (ROOT.encode(), root.encode())
     if start:
         yield start.encode()
     # Each chunk's lines are each followed by `line.between`: but the last line, held back until
     # the end is known.
     last = None
-    for lines in read(rows, line, fresh):
+    for lines in chunks:
         if last is not None:
             yield last
         last = lines.replace(*marks)
@@ -190,11 +203,35 @@ def _fresh_lines(line, shape_context):
     return lines
 
 
-def _read_lines(rows, line, fresh):
+def _kept_or_read(rows, line, fresh, read, path):
+    """The lines of `rows` (in id order) part by part (annuaire.export_parts): each run of parts
+    kept unchanged at `path` taken from there, each run of the others read in one query; all kept
+    there for the next export."""
+    pairs = rows.values_list("pk", "line_revision").iterator(chunk_size=CHUNK_SIZE)
+    with export_parts.keeping(path, FORM) as (kept, keeper):
+        for found, run in groupby(list(export_parts.parts(pairs)), key=kept.has):
+            run = list(run)
+            if found:
+                for key, digest, _ in run:
+                    compressed = kept.get(key)
+                    if keeper is not None:
+                        keeper.add(key, digest, compressed)
+                    yield export_parts.decompress(compressed)
+                continue
+            span = rows.filter(pk__gte=run[0][0] * export_parts.SPAN, pk__lt=(run[-1][0] + 1) * export_parts.SPAN)
+            for (key, digest, _), lines in zip(run, read(span, line, fresh, [count for *_, count in run]), strict=True):
+                if keeper is not None:
+                    keeper.add(key, digest, export_parts.compress(lines))
+                yield lines
+
+
+def _read_lines(rows, line, fresh, sizes=None):
     """The lines of `rows` (annotated with their stored `text` if current, else their `stale` id),
-    LINES_PER_CHUNK at a time, each followed by `line.between`."""
+    `sizes` at a time (LINES_PER_CHUNK by default), each followed by `line.between`."""
     rows = rows.values_list("text", "stale").iterator(chunk_size=CHUNK_SIZE)
-    while chunk := list(islice(rows, LINES_PER_CHUNK)):
+    for size in repeat(LINES_PER_CHUNK) if sizes is None else sizes:
+        if not (chunk := list(islice(rows, size))):
+            break
         if stale := [pk for text, pk in chunk if text is None]:
             written = fresh(stale)
             chunk = [(written[pk] if text is None else text, pk) for text, pk in chunk]
@@ -228,7 +265,7 @@ def _copied_text(rows, between):
     return rows.replace(b"\0", b"\\") if backslashes else rows
 
 
-def _copied_lines(rows, line, fresh):
+def _copied_lines(rows, line, fresh, sizes=None):
     """On PostgreSQL the same lines, read by `COPY … TO STDOUT`: the database writes the next ones
     while these are sent (a cursor waits for each fetch), and they stay bytes. A stale line (a
     change committed after `refresh`) cannot be written while the copy runs: the copy is read to
@@ -239,25 +276,28 @@ def _copied_lines(rows, line, fresh):
     except EmptyResultSet:  # a search that can match nothing
         return
     between = line.between.encode()
-    done, pending, stale = 0, b"", False
+    sizes = iter(repeat(LINES_PER_CHUNK) if sizes is None else sizes)
+    done, stale = 0, None
     with connection.cursor() as cursor:
         # Django's cursor runs (and, while queries are counted, logs) a COPY given as one statement.
         statement = ClientCursor(cursor.connection).mogrify(f"COPY ({sql}) TO STDOUT", params)
         with cursor.copy(statement) as copy:
-            # PostgreSQL sends a message per row: handled LINES_PER_CHUNK at a time.
+            # PostgreSQL sends a message per row (always one, says its protocol).
             blocks = iter(copy)
-            while not stale and (batch := list(islice(blocks, LINES_PER_CHUNK))):
-                data = pending + b"".join(batch)
-                cut = data.rfind(b"\n") + 1
-                data, pending = data[:cut], data[cut:]
-                if stale := data.startswith(STALE_ROW) or b"\n" + STALE_ROW in data:
-                    for _ in blocks:
-                        pass
-                elif data:
-                    done += data.count(b"\n")
-                    yield _copied_text(data, between)
-    if stale:
-        yield from _read_lines(rows[done:], line, fresh)
+            for size in sizes:
+                if not (data := b"".join(islice(blocks, size))):
+                    break
+                if data.startswith(STALE_ROW) or b"\n" + STALE_ROW in data:
+                    stale = size
+                    break
+                done += size
+                yield _copied_text(data, between)
+            # Read to its end (the rest of the rows after a stale one; else none): the connection
+            # is free only then.
+            for _ in blocks:
+                pass
+    if stale is not None:
+        yield from _read_lines(rows[done:], line, fresh, chain([stale], sizes))
 
 
 def site_root(request):

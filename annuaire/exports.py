@@ -5,7 +5,9 @@ data·inclusion files) is the same for everyone until the data changes. The firs
 change streams it as before and, at the same time, writes it gzip-compressed to a file of this
 machine (EXPORT_DIR), named after the version of the data it was read in; every later request is
 served from that file (no SQL, no serialisation), compressed for clients that accept gzip. While
-one worker writes the new file, the others serve the previous one if there is one.
+one worker writes the new file, the others serve the previous one if there is one. The points'
+full exports also keep their lines in parts for the next version (annuaire/export_parts.py: `parts`,
+`parts_of`).
 
 Every export, stored or filtered, reads its rows in one snapshot of the database (`snapshot`):
 a change committed while it streams is not half in it.
@@ -63,6 +65,22 @@ def consistent(chunks):
         yield from chunks
 
 
+@contextmanager
+def exclusive(path):
+    """This machine's lock of `path`: yields whether it was taken (another process holds it
+    otherwise). The system frees it if the process dies."""
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 class Store:
     """The files of one export (a view and its parameters, on this host): one per version of the data."""
 
@@ -80,21 +98,14 @@ class Store:
         """The files of this export, newest version first."""
         return sorted(self.folder.glob(f"{self.stem}-*.gz"), key=version_of, reverse=True)
 
-    @contextmanager
     def lock(self):
-        """This machine's lock on writing this export: yields whether it was taken (another worker
-        holds it otherwise). The system frees it if the worker dies."""
+        """This machine's lock on writing this export (`exclusive`)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.folder / f"{self.stem}.lock", "a") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        return exclusive(self.folder / f"{self.stem}.lock")
+
+    def parts(self):
+        """Where the parts of this export are kept for the next version (annuaire/export_parts.py)."""
+        return self.folder / f"{self.stem}.parts"
 
     def being_written(self):
         with self.lock() as taken:
@@ -176,6 +187,7 @@ def stored_export(params=()):
             files = store.versions()
             if files and store.being_written():
                 return file_response(request, files[0], previous=True)
+            request.export_parts = store.parts()
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or not response.streaming:
                 return response
@@ -186,6 +198,11 @@ def stored_export(params=()):
         return wrapper
 
     return decorator
+
+
+def parts_of(request):
+    """Where a full export being written keeps its parts (`stored_export`), None for a filtered one."""
+    return getattr(request, "export_parts", None)
 
 
 def streamed(response):

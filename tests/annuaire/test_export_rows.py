@@ -39,8 +39,9 @@ def read(client, url):
     return b"".join(response.streaming_content).decode()
 
 
-@pytest.fixture
-def points():
+def some_points():
+    """Points of a Mission Locale (hours, a closure, a permanence hosted by another structure, an
+    appointment text with quotes, a newline, a tab and backslashes) and of CIO, in the Loire."""
     today = timezone.localdate()
     mission = StructureFactory(publics=["jeunes-16-25", "handicap"], levels=[1, 2], phone="04 77 00 00 00")
     mission.competence_epcis.set(Epci.objects.filter(communes__insee_code="42218"))
@@ -63,6 +64,11 @@ def points():
     for n in range(4):
         ReceptionPointFactory(name=f"Lieu {n}", commune_insee="42218", structure__network_slug="cio")
     return ReceptionPoint.objects.published().filter(commune__department_id="42").order_by("pk")
+
+
+@pytest.fixture
+def points():
+    return some_points()
 
 
 def written_now(points):
@@ -162,23 +168,23 @@ def delete_point(points):
     assert not ExportRow.objects.filter(point_id=point.pk).exists()
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        change_point_name,
-        add_hours,
-        add_closure,
-        rename_structure,
-        rename_host,
-        add_point_public,
-        add_structure_level,
-        change_structure_area,
-        rename_network,
-        rename_commune,
-        unpublish,
-        delete_point,
-    ],
-)
+CHANGES = [
+    change_point_name,
+    add_hours,
+    add_closure,
+    rename_structure,
+    rename_host,
+    add_point_public,
+    add_structure_level,
+    change_structure_area,
+    rename_network,
+    rename_commune,
+    unpublish,
+    delete_point,
+]
+
+
+@pytest.mark.parametrize("change", CHANGES)
 def test_after_any_change_the_answers_are_those_of_the_points_as_they_are(client, points, change):
     before = answers(client)
     change(points)
