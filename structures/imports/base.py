@@ -14,7 +14,7 @@ from import_export.resources import Diff
 from import_export.results import Error, RowResult
 from import_export.widgets import ManyToManyWidget
 
-from structures.history import snapshot_relations
+from structures.history import copy_versions
 from structures.imports.cells import (
     LookupWidget,
     TextWidget,
@@ -380,8 +380,7 @@ class DirectoryResource(resources.ModelResource):
             if hasattr(model, "after_bulk_update"):
                 model.after_bulk_update(instances)
         self.write_relations(instances, created)
-        versions = model.history.bulk_history_create(instances, batch_size=BATCH_SIZE, update=not created)
-        snapshot_relations(versions, new=True)
+        copy_versions(model, instances, update=not created)
         # Bulk writes send no signal: what they changed is named here, in the import's transaction,
         # and the data's version is stamped once, at the commit.
         mark_data_changed(**changed_by(instances, created))
