@@ -20,6 +20,18 @@ from structures.text import french_date
 VERSIONS_BATCH = 500
 
 
+def _by_batches(cursor, statement, params, ids, returning=False):
+    """Run `statement` (`params`, then its `IN (%s)` list) for VERSIONS_BATCH of `ids` at a time;
+    the rows it returned if `returning`."""
+    rows = []
+    for start in range(0, len(ids), VERSIONS_BATCH):
+        batch = ids[start : start + VERSIONS_BATCH]
+        cursor.execute(statement.replace("IN (%s)", f"IN ({', '.join(['%s'] * len(batch))})"), [*params, *batch])
+        if returning:
+            rows += cursor.fetchall()
+    return rows
+
+
 def _relations(history_model):
     """(field, history model of its rows, column of the record, column of the related item) for each
     many-to-many relation kept with the versions of `history_model`."""
@@ -65,9 +77,7 @@ def keep_relations(history_model, versions, new=False):
             f"WHERE version.{version_column} IN (%s)"
         )
         with connection.cursor() as cursor:
-            for start in range(0, len(version_ids), VERSIONS_BATCH):
-                ids = version_ids[start : start + VERSIONS_BATCH]
-                cursor.execute(statement.replace("IN (%s)", f"IN ({', '.join(['%s'] * len(ids))})"), ids)
+            _by_batches(cursor, statement, [], version_ids)
 
 
 def copy_versions(model, records, update=False):
@@ -105,12 +115,9 @@ def copy_versions(model, records, update=False):
         f"FROM {quote(model._meta.db_table)} "
         f"WHERE {quote(pk.column)} IN (%s) RETURNING {quote(meta.pk.column)}, {quote(meta.get_field(pk.name).column)}"
     )
-    versions = []
+    ids = [pk.get_db_prep_value(record.pk, connection) for record in records]
     with connection.cursor() as cursor:
-        for start in range(0, len(records), VERSIONS_BATCH):
-            ids = [pk.get_db_prep_value(record.pk, connection) for record in records[start : start + VERSIONS_BATCH]]
-            cursor.execute(statement.replace("IN (%s)", f"IN ({', '.join(['%s'] * len(ids))})"), [*stamp_values, *ids])
-            versions += cursor.fetchall()
+        versions = _by_batches(cursor, statement, stamp_values, ids, returning=True)
     keep_relations(history_model, versions, new=True)
 
 

@@ -3,8 +3,7 @@ in (annuaire/export_parts.py), and reads the others: the answer is still the one
 the points as they are now, whatever changed, and whatever happened to the kept file."""
 
 import pytest
-from django.core.signals import request_finished
-from django.db import OperationalError, close_old_connections
+from django.db import OperationalError
 from django.urls import reverse
 
 from annuaire import api, export_parts
@@ -12,6 +11,7 @@ from annuaire.exports import Store, exclusive
 from annuaire.models import ExportRow
 from structures.models import ReceptionPoint
 from tests.annuaire.test_export_rows import CHANGES, some_points, written_now
+from tests.annuaire.test_exports import left_after_one_chunk
 from tests.structures.factories import ReceptionPointFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,14 +119,7 @@ def test_an_export_left_unread_keeps_the_parts_it_had(rf, client, points, export
     full_answers(client)
     kept = {path: path.read_bytes() for path in kept_files(export_folder)}
     rename(points.last(), "Lieu renommé")
-    request = rf.get(FULL["geojson"])
-    response = api.points_geojson(request)
-    next(iter(response.streaming_content))
-    request_finished.disconnect(close_old_connections)
-    try:
-        response.close()
-    finally:
-        request_finished.connect(close_old_connections)
+    left_after_one_chunk(api.points_geojson(rf.get(FULL["geojson"])))
     assert {path: path.read_bytes() for path in kept_files(export_folder)} == kept
     assert list(export_folder.glob("*.tmp")) == []
 

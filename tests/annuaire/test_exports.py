@@ -112,17 +112,20 @@ def test_while_a_worker_writes_the_new_file_the_others_serve_the_previous_one(rf
     assert "Renommé" in fresh
 
 
-def test_an_export_left_unread_writes_no_file_and_frees_its_lock(rf, client, places, export_folder):
-    url = reverse("annuaire:api-points-geojson")
-    # The view itself (the test client would read the whole answer): one chunk read, then the
-    # client goes away and the server closes the answer, without closing the test's connection.
-    response = api.points_geojson(rf.get(url))
+def left_after_one_chunk(response):
+    """An answer of the view itself (the test client would read it whole): one chunk read, then the
+    client goes away and the server closes the answer, without closing the test's connection."""
     next(iter(response.streaming_content))
     request_finished.disconnect(close_old_connections)
     try:
         response.close()
     finally:
         request_finished.connect(close_old_connections)
+
+
+def test_an_export_left_unread_writes_no_file_and_frees_its_lock(rf, client, places, export_folder):
+    url = reverse("annuaire:api-points-geojson")
+    left_after_one_chunk(api.points_geojson(rf.get(url)))
     assert stored_files(export_folder) == []
     assert list(export_folder.glob("*.tmp")) == []
     with Store(rf.get(url), "points_geojson", {}).lock() as taken:
