@@ -9,9 +9,11 @@ import os
 import re
 import shutil
 import socket
+import time
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
+import django_ratelimit.core
 import pytest
 from django.core.management.color import no_style
 from django.core.management.commands import flush as flush_command
@@ -301,3 +303,11 @@ def pytest_sessionfinish(session, exitstatus):
         return
     if exitstatus == 0 and browser_tests["passed"] == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture
+def one_rate_window(monkeypatch):
+    """The rate limits' clock (django-ratelimit counts per fixed window of time) held still: a test
+    that counts requests up to a limit cannot see its window end halfway on a slow machine."""
+    now = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", type("Clock", (), {"time": staticmethod(lambda: now)}))

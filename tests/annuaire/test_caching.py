@@ -117,7 +117,9 @@ def test_errors_and_the_report_form_are_never_stored(client, point):
     assert served_from_cache(client.get(f"/lieux/{point.slug}/signaler/merci/"))
 
 
-def test_api_answers_are_cached_and_still_rate_limited(client, point, settings, django_assert_max_num_queries):
+def test_api_answers_are_cached_and_still_rate_limited(
+    client, point, settings, django_assert_max_num_queries, one_rate_window
+):
     settings.API_RATE_LIMIT = "3/m"
     first = client.get("/api/v1/lieux", {"q": "Vienne"})
     assert first.status_code == 200

@@ -413,7 +413,7 @@ def test_no_cookie_on_api_answers(client):
         assert not api(client, name).cookies
 
 
-def test_rate_limit_answers_429_in_french_with_retry_after(client, settings):
+def test_rate_limit_answers_429_in_french_with_retry_after(client, settings, one_rate_window):
     settings.API_RATE_LIMIT = "3/m"
     settings.API_EXPORT_RATE_LIMIT = "1/m"
     statuses = [api(client, "annuaire:api-networks").status_code for _ in range(4)]

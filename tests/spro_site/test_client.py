@@ -78,7 +78,7 @@ def test_counters_count_per_address_or_ipv6_network_and_never_fail_without_one(r
 
 
 @pytest.mark.django_db
-def test_a_forged_header_does_not_escape_the_api_rate_limit(client, settings, behind_proxy):
+def test_a_forged_header_does_not_escape_the_api_rate_limit(client, settings, behind_proxy, one_rate_window):
     settings.API_RATE_LIMIT = "3/m"
     url = reverse("annuaire:api-networks")
     statuses = [
