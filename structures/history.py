@@ -26,7 +26,10 @@ def _by_batches(cursor, statement, params, ids, returning=False):
     rows = []
     for start in range(0, len(ids), VERSIONS_BATCH):
         batch = ids[start : start + VERSIONS_BATCH]
-        cursor.execute(statement.replace("IN (%s)", f"IN ({', '.join(['%s'] * len(batch))})"), [*params, *batch])
+        if cursor.db.vendor == "postgresql":  # one array: a statement short to send and to plan
+            cursor.execute(statement.replace("IN (%s)", "= ANY(%s)"), [*params, batch])
+        else:
+            cursor.execute(statement.replace("IN (%s)", f"IN ({', '.join(['%s'] * len(batch))})"), [*params, *batch])
         if returning:
             rows += cursor.fetchall()
     return rows

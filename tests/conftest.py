@@ -62,7 +62,7 @@ flush_command.sql_flush = flush_all_but_reference_tables
 
 REFERENCE_TABLES = {model._meta.db_table for model in REFERENCE_MODELS}
 # The table a statement writes to, as Django's backends write it (quoted names).
-WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"(\w+)"', re.IGNORECASE)
+WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|COPY)\s+"(\w+)"', re.IGNORECASE)
 TRANSACTIONAL_FIXTURES = {
     "transactional_db",
     "live_server",

@@ -22,6 +22,7 @@ from structures.imports.cells import (
 )
 from structures.imports.files import header_key
 from structures.imports.limits import Deadline, FileProblem
+from structures.models.inserts import insert_rows
 from structures.signals import changed_by, mark_data_changed
 from structures.text import french_date
 
@@ -162,6 +163,8 @@ class DirectoryResource(resources.ModelResource):
         self.skipped_lines = 0
         self.previewed = 0
         self.deadline = Deadline()
+        # The day the versions' reason names (« Créée par l'import de fichier du … »), once per file.
+        self.import_day = french_date(timezone.localdate())
         # The many-to-many cells of the rows waiting to be written: {id(instance): {field: records}}.
         self.pending_relations = {}
         try:
@@ -263,6 +266,12 @@ class DirectoryResource(resources.ModelResource):
         if row_number in self.row_problems:
             raise ValidationError(self.row_problems[row_number])
 
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        """import-export's rule (a column the row does not give leaves its field alone) without the
+        debug message it formats for each of them, on every row."""
+        if field.attribute and field.column_name in row:
+            field.save(instance, row, is_m2m, **kwargs)
+
     def import_instance(self, instance, row, **kwargs):
         """Check the many-to-many cells too before anything is saved (import-export reads them
         only after saving the record, where a bad value would be an error, not a reason)."""
@@ -310,8 +319,7 @@ class DirectoryResource(resources.ModelResource):
     def save_instance(self, instance, is_create, row, **kwargs):
         """Queue the record for its batch, prepared as its save() would (derived columns, revision,
         timestamps: bulk writes call no save())."""
-        today = french_date(timezone.localdate())
-        instance._change_reason = f"{'Créée' if is_create else 'Modifiée'} par l'import de fichier du {today}"
+        instance._change_reason = f"{'Créée' if is_create else 'Modifiée'} par l'import de fichier du {self.import_day}"
         if hasattr(instance, "sync_derived_fields"):
             instance.sync_derived_fields()
         if hasattr(instance, "count_save"):
@@ -401,12 +409,10 @@ class DirectoryResource(resources.ModelResource):
             source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
             if not created:
                 through.objects.filter(**{f"{source}_id__in": [instance.pk for instance, _ in pairs]}).delete()
-            through.objects.bulk_create(
-                [
-                    through(**{f"{source}_id": instance.pk, f"{target}_id": record.pk})
-                    for instance, records in pairs
-                    for record in records
-                ],
+            insert_rows(
+                through,
+                [through._meta.get_field(source), through._meta.get_field(target)],
+                [[instance.pk, record.pk] for instance, records in pairs for record in records],
                 batch_size=BATCH_SIZE,
             )
 

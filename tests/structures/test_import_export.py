@@ -453,7 +453,7 @@ def test_applying_a_file_creates_and_updates_and_records_history():
     assert point.history.first().name == "Nouveau nom"
 
 
-WRITES = ("INSERT", "UPDATE", "DELETE")
+WRITES = ("INSERT", "UPDATE", "DELETE", "COPY")
 
 
 def written_tables(queries):
@@ -463,7 +463,8 @@ def written_tables(queries):
         words = query["sql"].split()
         if words and words[0].upper() in WRITES:
             table = words[2] if words[0].upper() in ("INSERT", "DELETE") else words[1]
-            found.append((words[0].upper(), table.strip('"')))
+            # A bulk copy (PostgreSQL) inserts.
+            found.append(("INSERT" if words[0].upper() == "COPY" else words[0].upper(), table.strip('"')))
     return found
 
 
@@ -523,6 +524,15 @@ def test_an_applied_file_is_written_in_batches_with_its_relations_and_versions(d
         "handicap",
         "jeunes-16-25",
     ]
+
+
+def test_a_batch_whose_rows_give_no_public_is_written():
+    structure = StructureFactory(slug="structure-sans-publics")
+    result = run_import(ReceptionPointResource, new_points_file(structure, 3, publics=""), dry_run=False)
+    assert result.problems == []
+    created = ReceptionPoint.objects.filter(slug__startswith="lieu-lot-")
+    assert created.count() == 3
+    assert not ReceptionPoint.publics.through.objects.filter(receptionpoint__in=created).exists()
 
 
 def test_an_updated_record_gets_a_new_revision_time_search_text_and_version():

@@ -34,6 +34,8 @@ def new_points(structure, prefix, count=3):
             longitude=4.39,
             geo_precision=GeoPrecision.EXACT,
             phone=f"04 77 12 34 5{n}",
+            # What a bulk copy must escape: a tab, a line break, a backslash, its mark of NULL.
+            appointment_details=f"Appeler\tle matin\nau 04 77 12 34 5{n} \\ sinon \\N",
             walk_in=bool(n % 2),
             source_values={"nom": "Été", "rang": n, "liste": [1, None, "à"]},
             source_changed_on=date(2026, 11, 2) if n else None,
@@ -64,6 +66,9 @@ def test_the_rows_written_are_those_of_djangos_bulk_create():
     assert rows == stored(ReceptionPoint, [point.pk for point in djangos])
     assert rows[1]["source_values"] == {"nom": "Été", "rang": 1, "liste": [1, None, "à"]}
     assert rows[2]["name"] == "Point « L'Écluse » n° 2"
+    assert rows[2]["appointment_details"] == "Appeler\tle matin\nau 04 77 12 34 52 \\ sinon \\N"
+    assert rows[0]["host_structure_id"] is None
+    assert rows[0]["source_changed_on"] is None
     # Each record got its own id back, in order.
     assert [ReceptionPoint.objects.get(pk=point.pk).slug for point in ours] == ["ours-0", "ours-1", "ours-2"]
     assert ReceptionPoint.objects.get(pk=ours[0].pk).created_at is not None
@@ -89,10 +94,14 @@ def test_one_statement_per_batch_and_all_or_nothing():
     structure = StructureFactory()
     with CaptureQueriesContext(connection) as queries:
         ReceptionPoint.objects.bulk_create(new_points(structure, "batch", count=7), batch_size=3)
-    inserts = [query["sql"] for query in queries if query["sql"].startswith("INSERT")]
-    assert len(inserts) == 3
-    # Plain values, the database giving back the new ids only.
-    assert all(sql.endswith('RETURNING "id"') for sql in inserts)
+    writes = [query["sql"] for query in queries if query["sql"].startswith(("INSERT", "COPY"))]
+    assert len(writes) == 3
+    if connection.vendor == "postgresql":
+        # The ids drawn from the sequence, then the rows copied with them.
+        assert all(sql.startswith('COPY "structures_receptionpoint" ("id", ') for sql in writes)
+        assert sum("nextval(pg_get_serial_sequence" in query["sql"] for query in queries) == 3
+    else:  # plain values, the database giving back the new ids only
+        assert all(sql.endswith('RETURNING "id"') for sql in writes)
 
     taken = ReceptionPointFactory(slug="deja-pris")
     refused = new_points(structure, "refus", count=5)
