@@ -40,16 +40,28 @@ def validate_insee_code(value):
 FRANCE_CALLING_CODE = 33
 
 
+# A number written the usual way, ten digits from the trunk 0, in pairs or not (« 04 72 00 00 00 »,
+# « 04.72.00.00.00 », « 0472000000 »): its digits are the number itself, as phonenumbers.parse
+# reads them (its slow part); its validity is still phonenumbers' to say.
+_NATIONAL_NUMBER = re.compile(r"0[1-9](?:[ .-]?\d\d){4}")
+_SEPARATORS = str.maketrans("", "", " .-")
+
+
 @functools.lru_cache(maxsize=4096)
 def parse_french_phone(value):
     """Return the phonenumbers object for a valid number of metropolitan France, or None: a
     foreign number (« +41 22 … », « 0041 … ») is not a number of the region's structures.
     Remembered: an import reads each number twice (its cell, then the model's rule); the object
     returned is only read, never changed."""
-    try:
-        number = phonenumbers.parse(value or "", "FR")
-    except phonenumbers.NumberParseException:
-        return None
+    if value and _NATIONAL_NUMBER.fullmatch(value):
+        number = phonenumbers.PhoneNumber(
+            country_code=FRANCE_CALLING_CODE, national_number=int(value[1:].translate(_SEPARATORS))
+        )
+    else:
+        try:
+            number = phonenumbers.parse(value or "", "FR")
+        except phonenumbers.NumberParseException:
+            return None
     if number.country_code != FRANCE_CALLING_CODE or not phonenumbers.is_valid_number(number):
         return None
     return number
