@@ -11,11 +11,11 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.text import slugify
 from import_export.admin import ImportExportMixin
-from import_export.forms import ImportForm
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 from import_export.results import RowResult
 
 from structures.imports import FORMATS
-from structures.imports.columns import describe, template_dataset
+from structures.imports.columns import describe, meaning, template_dataset
 from structures.imports.files import SpreadsheetCSV, SpreadsheetXLSX
 from structures.imports.limits import FileProblem, ImportFileStorage, check_size
 from structures.text import plural_fr
@@ -35,9 +35,31 @@ class LimitedImportForm(ImportForm):
         return import_file
 
 
+class ColumnsExportForm(SelectableFieldsExportForm):
+    """The export page: a box per column of the file, named as in the file (« code_postal ») with what
+    it holds in French, the words of the import page (import-export would write « Postal Code
+    (code_postal) »)."""
+
+    def _get_field_label(self, resource, field_name):
+        return resource.fields[field_name].column_name
+
+    def _validate_any_field_selected(self, resource):
+        try:
+            super()._validate_any_field_selected(resource)
+        except forms.ValidationError:  # « … au moins 1 champ pour "ReceptionPointResource" … »
+            raise forms.ValidationError("Cochez au moins une colonne à exporter.", code="no_column") from None
+
+    def _create_boolean_fields(self, resource, index):
+        names = super()._create_boolean_fields(resource, index)
+        for name, field_name in zip(names, resource().get_export_order(), strict=True):
+            self.fields[name].help_text = meaning(resource, resource.fields[field_name])
+        return names
+
+
 class DirectoryImportExportMixin(ImportExportMixin):
     formats = FORMATS
     import_form_class = LimitedImportForm
+    export_form_class = ColumnsExportForm
     import_template_name = "admin/structures/import.html"
     import_error_display = ("message",)
 

@@ -1,6 +1,7 @@
 """What each column of an import file means, generated from the import definitions themselves (the
 resources of records.py and hours.py, their cell readers and their models' French field names): the
-table of the import page and the template files to download (structures/admin_io.py)."""
+table of the import page, the boxes of the export page and the template files to download
+(structures/admin_io.py)."""
 
 from dataclasses import dataclass
 
@@ -17,7 +18,8 @@ class ColumnDoc:
     example: str
 
 
-def _meaning(resource, field):
+def meaning(resource, field):
+    """What the column of `field` holds, in French: its own words, else its model field's name."""
     if getattr(field, "meaning", ""):
         return field.meaning
     model = resource._meta.model
@@ -41,7 +43,7 @@ def describe(resource_class):
         columns.append(
             ColumnDoc(
                 name=field.column_name,
-                meaning=_meaning(resource, field),
+                meaning=meaning(resource, field),
                 required=field.column_name in resource.required_columns,
                 values=values,
                 example=str(example),

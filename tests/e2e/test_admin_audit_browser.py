@@ -24,6 +24,7 @@ PAGES = {
     "fiche d'un lieu": lambda p: f"/admin/structures/receptionpoint/{p.pk}/change/",
     "fiche d'une structure": lambda p: f"/admin/structures/structure/{p.structure_id}/change/",
     "import de lieux": lambda p: "/admin/structures/receptionpoint/import/",
+    "export de lieux": lambda p: "/admin/structures/receptionpoint/export/",
     "historique d'un lieu": lambda p: f"/admin/structures/receptionpoint/{p.pk}/history/",
     "version d'un lieu": lambda p: f"/admin/structures/receptionpoint/{p.pk}/history/{p.history.first().history_id}/",
     "lieux à vérifier": lambda p: "/admin/structures/receptionpoint/a-verifier/",

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -115,6 +116,7 @@ def test_the_back_office_works_under_the_content_security_policy(live_server, pa
         f"structures/receptionpoint/{point.pk}/history/",
         f"structures/structure/{point.structure_id}/change/",
         "structures/receptionpoint/import/",
+        "structures/receptionpoint/export/",
         "structures/openinghours/",
     ]:
         page.goto(f"{live_server.url}/admin/{path}")
@@ -124,6 +126,27 @@ def test_the_back_office_works_under_the_content_security_policy(live_server, pa
     # The map of the place form has its size from the site's style sheet.
     page.goto(f"{live_server.url}/admin/structures/receptionpoint/{point.pk}/change/")
     assert page.locator(".js-admin-map").bounding_box()["height"] == 320
+
+
+def test_exporting_only_the_columns_checked(live_server, page, editor, point, screenshot):
+    """« Toutes les colonnes » unchecks every column, two are checked again (the box then says
+    « mixed »): the file has those two columns, in the file's order."""
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/structures/receptionpoint/export/")
+    every = page.get_by_label("Toutes les colonnes")
+    expect(every).to_be_checked()
+    every.uncheck()
+    expect(page.get_by_label(re.compile("^identifiant :"))).not_to_be_checked()
+    page.get_by_label(re.compile("^code_postal :")).check()
+    page.get_by_label(re.compile("^nom :")).check()
+    assert every.evaluate("box => box.indeterminate") is True
+    screenshot("export-de-lieux-1280x800")
+    page.get_by_label("Format du fichier").select_option(label="csv")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Exporter").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0] == "nom;code_postal"
+    assert f"{point.name};{point.postal_code}" in text.splitlines()
 
 
 def test_placing_a_point_on_the_basemap_inside_its_commune(live_server, page, editor, point, settings, screenshot):

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -118,6 +119,28 @@ def test_export_from_the_admin_gives_the_documented_columns(client):
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert [row["nom"] for row in rows] == ["Lieu exporté"]
     assert list(rows[0])[:3] == ["identifiant", "structure", "nom"]
+
+
+def test_the_export_page_names_each_column_as_in_the_file_with_its_meaning(client):
+    client.force_login(member_of(READERS, "partenaire"))
+    page = client.get(reverse("admin:structures_receptionpoint_export")).content.decode()
+    start = page.index('class="js-export"')
+    form = page[start : page.index("</form>", start)]
+    assert "<code>code_postal</code> : Code postal" in form
+    assert "<code>identifiant</code> : Identifiant d&#x27;URL" in form
+    assert "Postal Code" not in form
+    # The box that checks them all is labelled, hidden until the script shows it; nothing inline.
+    assert '<input type="checkbox" id="export-all-columns" checked>' in form
+    assert '<label for="export-all-columns">Toutes les colonnes</label>' in form
+    assert not re.search(r"\son\w+=|\sstyle=", form)
+
+
+def test_an_export_without_any_column_says_so_in_french(client):
+    client.force_login(member_of(READERS, "partenaire"))
+    url = reverse("admin:structures_receptionpoint_export")
+    response = client.post(url, {"resource": "0", "format": CSV_FORMAT})
+    assert response.status_code == 200
+    assert "Cochez au moins une colonne à exporter." in response.content.decode()
 
 
 def test_the_import_page_lists_its_columns_once_with_their_meaning(client):
