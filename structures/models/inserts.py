@@ -1,13 +1,15 @@
-"""Bulk inserts that cost what they should (issue 23; docs/adr/0005, complement on bulk inserts).
+"""Bulk inserts that cost what they should (issue 23; docs/adr/0005, complements on bulk inserts).
 
 Django's bulk_create compiles every value of every row on its own (a placeholder, a parameter
 list, checks for expressions): for the 40-odd columns of a reception point and of its version in
 the history, that compilation took more time than the database's own work. Here the rows of new
-records are written with one statement per batch, each value prepared by its field as
-Django prepares it (`pre_save`, then `get_db_prep_save`), the new ids read back by RETURNING as
-Django does; on PostgreSQL the rows are sent by `COPY … FROM STDIN` (its fastest way in, each value
-written by psycopg's own adapters), the ids drawn first from the table's sequence. Anything else (options, ids given, a column the database fills, an expression as a
-value, a database without RETURNING on a bulk insert) goes through Django's own bulk_create.
+records are written with one statement per batch, each value prepared by its field as Django
+prepares it (`pre_save`, then `get_db_prep_save`, skipped for the values it gives back as they are:
+AS_PREPARED). On SQLite, one `INSERT … VALUES … RETURNING` per batch, as Django does; on PostgreSQL,
+the ids drawn first from the table's sequence, then the rows sent by `COPY … FROM STDIN` (its
+fastest way in, each value written by psycopg's own adapters). Anything else (options, ids given, a
+column the database fills, an expression as a value, a database without RETURNING on a bulk insert)
+goes through Django's own bulk_create.
 """
 
 from contextlib import nullcontext
